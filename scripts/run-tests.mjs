@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm test`: every check the repo has, in dependency order, then one closing line
+// `N passed, N failed` (vitest's own summary is not one CI can read). Each step runs even when an
+// earlier one failed, so one run shows everything that is wrong.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off", DO_NOT_TRACK: "1" };
+const RESULT_FILE = ".vitest-results.json";
+const packageDirs = readdirSync(path.join(root, "packages"))
+  .map((name) => path.join(root, "packages", name))
+  .filter((dir) => existsSync(path.join(dir, "package.json")));
+
+for (const dir of [root, ...packageDirs]) rmSync(path.join(dir, RESULT_FILE), { force: true });
+
+const steps = [
+  { name: "generated code is current", command: ["npm", "run", "--silent", "check:generated"], counted: true },
+  { name: "packages: build, typecheck, test", command: ["npx", "turbo", "run", "build", "typecheck", "test", "--continue", "--output-logs=new-only"] },
+  { name: "repo tests (specs, generator, packaging)", command: ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULT_FILE}`] },
+  { name: "bundle size budgets", command: ["npx", "size-limit"], counted: true },
+];
+
+const checks = [];
+for (const { name, command: [command, ...args], counted = false } of steps) {
+  console.log(`\n━━ ${name}: ${[command, ...args].join(" ")}`);
+  const { status } = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  checks.push({ name, ok: status === 0, counted });
+}
+
+let passed = 0;
+let failed = 0;
+const rows = [];
+for (const dir of [root, ...packageDirs]) {
+  const file = path.join(dir, RESULT_FILE);
+  if (!existsSync(file)) continue;
+  const result = JSON.parse(readFileSync(file, "utf8"));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  rows.push(`  ${path.relative(root, dir) || "(repo)"}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
+}
+// Drift and size are checks of their own; a failed build, typecheck or crashed runner counts
+// once, unless failing vitest tests already explain that step's failure.
+let checksPassed = 0;
+let checksFailed = 0;
+for (const check of checks) {
+  if (check.counted) check.ok ? checksPassed++ : checksFailed++;
+  else if (!check.ok && failed === 0) checksFailed++;
+}
+console.log(`\n━━ summary\n${rows.join("\n")}`);
+for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
+console.log(`${passed + checksPassed} passed, ${failed + checksFailed} failed`);
+process.exit(failed + checksFailed > 0 || checks.some((check) => !check.ok) ? 1 : 0);
