@@ -1,40 +1,39 @@
 import type { Client } from "openapi-fetch";
 import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { assertBaseUrl, createRuntimeClient, type BasicSecret, type SecretSource } from "./generated/runtime.js";
+import { createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { BasicSecret, SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "./generated/runtime.js";
 
 const PACKAGE_NAME = "@tokenkit/authapi";
 
-/** Options for {@link createClient}. */
-export interface ClientOptions {
-  /** Root URL of the API; defaults to the spec's first server. */
-  readonly baseUrl?: string;
-  /** Credentials keyed by the spec's security scheme names. */
-  readonly auth?: Readonly<Record<string, SecretSource | BasicSecret>>;
-  /** A fetch implementation to use instead of `globalThis.fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Headers sent with every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Allow `http://` to a non-loopback host (credentials then travel in clear text). */
-  readonly allowInsecureHttp?: boolean;
+/** AuthAPI credentials: the client id header, and the long- and short-term bearer tokens. */
+export interface AuthapiAuth {
+  /** Sent as `X-Client-Id` where the spec allows the client key (issuing a long-term token). */
+  readonly clientId?: SecretSource;
+  /** Sent as `Authorization: Bearer …` to issue short-term tokens (and to revoke). */
+  readonly longToken?: SecretSource;
+  /** Sent as `Authorization: Bearer …` to issue a long-term token or to revoke; preferred over the long token. */
+  readonly shortToken?: SecretSource;
 }
 
-/** Creates a typed client for authapi's token endpoints. */
+/** Options for {@link createClient}. */
+export interface ClientOptions extends BaseClientOptions {
+  readonly auth?: AuthapiAuth;
+}
+
+/** Creates a typed client for AuthAPI's long- and short-term token endpoints. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", options.baseUrl ?? servers[0]?.url, options.allowInsecureHttp);
-  const bindings = Object.fromEntries(
-    Object.keys(securitySchemes).map((scheme) => [scheme, { option: `auth.${scheme}`, value: options.auth?.[scheme] }]),
-  );
-  return createRuntimeClient<paths>({
+  const auth = readAuth(PACKAGE_NAME, options, ["clientId", "longToken", "shortToken"]);
+  return createRuntimeClient<paths>(options, {
     packageName: PACKAGE_NAME,
-    baseUrl,
-    fetch: options.fetch,
-    headers: options.headers,
-    allowInsecureHttp: options.allowInsecureHttp,
-    bindings,
+    defaultBaseUrl: resolveServerUrl(servers[0]),
+    bindings: {
+      ClientKey: { option: "auth.clientId", value: auth.clientId },
+      LongTokenAuth: { option: "auth.longToken", value: auth.longToken },
+      ShortTokenAuth: { option: "auth.shortToken", value: auth.shortToken },
+    },
     operations: operationIndex,
     securitySchemes,
   });

@@ -1,40 +1,49 @@
 import type { Client } from "openapi-fetch";
 import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { assertBaseUrl, createRuntimeClient, type BasicSecret, type SecretSource } from "./generated/runtime.js";
+import { createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { BasicSecret, SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "./generated/runtime.js";
 
 const PACKAGE_NAME = "@tokenkit/mindbody";
 
-/** Options for {@link createClient}. */
-export interface ClientOptions {
-  /** Root URL of the API; defaults to the spec's first server. */
-  readonly baseUrl?: string;
-  /** Credentials keyed by the spec's security scheme names. */
-  readonly auth?: Readonly<Record<string, SecretSource | BasicSecret>>;
-  /** A fetch implementation to use instead of `globalThis.fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Headers sent with every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Allow `http://` to a non-loopback host (credentials then travel in clear text). */
-  readonly allowInsecureHttp?: boolean;
+/** Mindbody credentials: the integration's API key, the site, and a staff user token for renew and revoke. */
+export interface MindbodyAuth {
+  /** Sent as the `API-Key` header on every call. */
+  readonly apiKey?: SecretSource;
+  /** Sent as the `siteId` header unless the call passes one (`-99` is Mindbody's sandbox site). */
+  readonly siteId?: string;
+  /** The staff user token from issue (`AccessToken`), sent as `Authorization: Bearer …` on renew and revoke. */
+  readonly staffToken?: SecretSource;
 }
 
-/** Creates a typed client for mindbody's token endpoints. */
+/** Options for {@link createClient}. */
+export interface ClientOptions extends BaseClientOptions {
+  readonly auth?: MindbodyAuth;
+}
+
+// With `auth.siteId` configured the spec's required `siteId` header parameter becomes optional per call.
+type OptionalSiteId<Operation> = Operation extends { parameters: { header: { siteId: string } } }
+  ? Omit<Operation, "parameters"> & {
+      parameters: Omit<Operation["parameters"], "header"> & { header?: { siteId?: string } };
+    }
+  : Operation;
+type SiteScopedPaths = { [Path in keyof paths]: { [Method in keyof paths[Path]]: OptionalSiteId<paths[Path][Method]> } };
+
+/** Creates a typed client for Mindbody's user token endpoints; with `auth.siteId`, calls may omit the `siteId` header. */
+export function createClient(options: ClientOptions & { readonly auth: { readonly siteId: string } }): Client<SiteScopedPaths>;
+export function createClient(options?: ClientOptions): Client<paths>;
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", options.baseUrl ?? servers[0]?.url, options.allowInsecureHttp);
-  const bindings = Object.fromEntries(
-    Object.keys(securitySchemes).map((scheme) => [scheme, { option: `auth.${scheme}`, value: options.auth?.[scheme] }]),
-  );
-  return createRuntimeClient<paths>({
+  const auth = readAuth(PACKAGE_NAME, options, ["apiKey", "siteId", "staffToken"]);
+  return createRuntimeClient<paths>(options, {
     packageName: PACKAGE_NAME,
-    baseUrl,
-    fetch: options.fetch,
-    headers: options.headers,
-    allowInsecureHttp: options.allowInsecureHttp,
-    bindings,
+    defaultBaseUrl: resolveServerUrl(servers[0]),
+    bindings: {
+      ApiKey: { option: "auth.apiKey", value: auth.apiKey },
+      StaffUserToken: { option: "auth.staffToken", value: auth.staffToken },
+    },
+    headerBindings: [{ header: "siteId", option: "auth.siteId", value: auth.siteId }],
     operations: operationIndex,
     securitySchemes,
   });

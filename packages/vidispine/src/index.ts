@@ -1,40 +1,36 @@
 import type { Client } from "openapi-fetch";
 import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { assertBaseUrl, createRuntimeClient, type BasicSecret, type SecretSource } from "./generated/runtime.js";
+import { basicSecret, createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { BasicSecret, SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "./generated/runtime.js";
 
 const PACKAGE_NAME = "@tokenkit/vidispine";
 
-/** Options for {@link createClient}. */
-export interface ClientOptions {
-  /** Root URL of the API; defaults to the spec's first server. */
-  readonly baseUrl?: string;
-  /** Credentials keyed by the spec's security scheme names. */
-  readonly auth?: Readonly<Record<string, SecretSource | BasicSecret>>;
-  /** A fetch implementation to use instead of `globalThis.fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Headers sent with every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Allow `http://` to a non-loopback host (credentials then travel in clear text). */
-  readonly allowInsecureHttp?: boolean;
+/** Vidispine credentials: HTTP Basic when `username` and `password` are both set, else `token`. */
+export interface VidispineAuth {
+  readonly username?: SecretSource;
+  readonly password?: SecretSource;
+  /** An existing user token, sent as `Authorization: token <token>`. */
+  readonly token?: SecretSource;
 }
 
-/** Creates a typed client for vidispine's token endpoints. */
+/** Options for {@link createClient}. */
+export interface ClientOptions extends BaseClientOptions {
+  readonly auth?: VidispineAuth;
+}
+
+/** Creates a typed client for Vidispine's (VidiCore's) user token endpoints. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", options.baseUrl ?? servers[0]?.url, options.allowInsecureHttp);
-  const bindings = Object.fromEntries(
-    Object.keys(securitySchemes).map((scheme) => [scheme, { option: `auth.${scheme}`, value: options.auth?.[scheme] }]),
-  );
-  return createRuntimeClient<paths>({
+  const auth = readAuth(PACKAGE_NAME, options, ["username", "password", "token"]);
+  return createRuntimeClient<paths>(options, {
     packageName: PACKAGE_NAME,
-    baseUrl,
-    fetch: options.fetch,
-    headers: options.headers,
-    allowInsecureHttp: options.allowInsecureHttp,
-    bindings,
+    defaultBaseUrl: resolveServerUrl(servers[0]),
+    bindings: {
+      BasicAuth: { option: "auth.username + auth.password", value: basicSecret(auth.username, auth.password) },
+      TokenAuth: { option: "auth.token", value: auth.token },
+    },
     operations: operationIndex,
     securitySchemes,
   });
