@@ -1,1 +1,6 @@
-export {};
+export { startSandbox } from "./sandbox.js";
+export type { Sandbox, SandboxClientOptions, SandboxOptions, SandboxStats } from "./sandbox.js";
+export type { RateLimit } from "./rate-limit.js";
+export { computeTotp } from "./totp.js";
+export { VENDOR_IDS } from "./types.js";
+export type { SandboxAccounts, SandboxCredentials, UserPassword, VendorId } from "./types.js";

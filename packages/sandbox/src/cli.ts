@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { DEFAULT_CLI_PORT, parseCliArguments } from "./cli-args.js";
+import { startSandbox } from "./sandbox.js";
+import { VENDOR_IDS } from "./types.js";
+
+const USAGE = `Usage: tokenkit-sandbox [--port <n>] [--host <address>]
+
+Serves local emulators of the Mindbody, Vidispine, SFTPGo, Genesys Cloud and AuthAPI token
+endpoints on one port, validated against tokenkit's OpenAPI specs.
+
+  --port, -p   TCP port (default ${DEFAULT_CLI_PORT}; 0 picks a free one)
+  --host       interface to listen on (default 127.0.0.1)
+`;
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseCliArguments(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`tokenkit-sandbox: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const sandbox = await startSandbox({ port: parsed.port, host: parsed.host });
+  const lines = [`tokenkit sandbox listening on ${sandbox.url}`, ""];
+  for (const vendor of VENDOR_IDS) {
+    const credentials = Object.entries(sandbox.credentials[vendor]).map(([key, value]) => `${key}=${String(value)}`);
+    lines.push(`${vendor.padEnd(10)} ${sandbox.baseUrls[vendor]}`);
+    if (vendor === "genesys") lines.push(`${"".padEnd(10)} login: ${sandbox.genesysLoginUrl}`);
+    lines.push(`${"".padEnd(10)} ${credentials.join("  ")}`);
+  }
+  const { admin, disabled } = sandbox.accounts.vidispine;
+  const { twoFactor } = sandbox.accounts.sftpgo;
+  lines.push(
+    "",
+    "more demo accounts:",
+    `  vidispine administrator  username=${admin.username}  password=${admin.password}`,
+    `  vidispine disabled user  username=${disabled.username}  password=${disabled.password}`,
+    `  sftpgo with 2FA          username=${twoFactor.username}  password=${twoFactor.password}  TOTP secret=${twoFactor.totpSecret}`,
+    "",
+    "(demo credentials of a local emulator; press Ctrl+C to stop)",
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received, stopping\n`);
+    // If something keeps the loop alive after close, do not hang the terminal.
+    setTimeout(() => process.exit(0), 3000).unref();
+    sandbox.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        process.stderr.write(`tokenkit-sandbox: close failed: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`tokenkit-sandbox: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI; `onOutput` sees stdout as it grows and may send the process a signal. */
+function runCli(args: string[], onOutput?: (stdout: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onOutput?.(stdout, (signal) => child.kill(signal));
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("tokenkit-sandbox bin", () => {
+  beforeAll(() => {
+    // turbo builds before testing; a bare `vitest run` in a fresh checkout builds here.
+    if (!existsSync(cli)) execFileSync("npx", ["tsup"], { cwd: packageDir, stdio: "ignore" });
+  }, 120_000);
+
+  it.each(["SIGTERM", "SIGINT"] as const)("prints base URLs and demo credentials, serves, and exits 0 on %s", async (signal) => {
+    let url: string | undefined;
+    let served: Promise<number> | undefined;
+    const run = await runCli(["--port", "0"], (stdout, kill) => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] && !served && stdout.includes("Ctrl+C")) {
+        url = match[1];
+        served = fetch(`${url}/mindbody/public/v6/usertoken/issue`, { method: "POST" }).then((response) => response.status);
+        served.finally(() => kill(signal)).catch(() => kill(signal));
+      }
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await served).toBe(401); // the sandbox answered (no API key)
+    for (const path of ["/mindbody", "/vidispine", "/sftpgo", "/genesys", "/genesys-login", "/authapi/v1"]) expect(run.stdout).toContain(`${url}${path}`);
+    for (const credential of ["apiKey=sandbox-mindbody-api-key", "siteId=-99", "username=demo", "clientId=sandbox-client", "TOTP secret="]) {
+      expect(run.stdout).toContain(credential);
+    }
+    expect(run.stdout).toContain(`${signal} received, stopping`);
+  });
+
+  it("prints usage with --help and refuses unknown arguments with exit code 2", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: tokenkit-sandbox");
+    const bad = await runCli(["--bogus"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown argument "--bogus"');
+  });
+});
