@@ -1,0 +1,18 @@
+// What every entry point (tokenkit and tokenkit/<vendor>) exports besides createTokenClient.
+export { TOKEN_ERROR_CODES, TokenError, type TokenErrorCode, type TokenErrorDetails } from "./core/errors.js";
+export { authMiddleware } from "./core/middleware.js";
+export { createTokenSource, type TokenSource, type TokenSourceOptions } from "./core/source.js";
+export type {
+  AnyTokenClient,
+  CallOptions,
+  Capabilities,
+  CommonClientOptions,
+  Introspectable,
+  Renewable,
+  RetryOptions,
+  Revocable,
+  Token,
+  TokenClientBase,
+  TokenOperation,
+  VendorId,
+} from "./core/types.js";
