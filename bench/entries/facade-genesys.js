@@ -1,0 +1,5 @@
+// Size-budget entry (b): the facade through its one-vendor subpath, with one issue() call.
+import { createTokenClient } from "tokenkit/genesys";
+
+const client = createTokenClient("genesys", { region: "mypurecloud.ie", credentials: { clientId: "client-id", clientSecret: "client-secret" } });
+client.issue().then((token) => console.log(token.expiresAt));
