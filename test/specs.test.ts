@@ -114,7 +114,8 @@ const EXPECTED: Record<Vendor, OperationRow[]> = {
       successStatus: "200",
       successContentTypes: ["application/json", "text/plain"],
       successHeaders: [],
-      errorStatuses: ["401", "409"],
+      // 400 is a marked decision (see STATUS_DECISIONS); 409 is in Vidispine's reference.
+      errorStatuses: ["400", "401", "409"],
     },
     {
       method: "get",
@@ -127,7 +128,8 @@ const EXPECTED: Record<Vendor, OperationRow[]> = {
       successStatus: "200",
       successContentTypes: ["text/plain"],
       successHeaders: [],
-      errorStatuses: ["401", "409"],
+      // 400, 403 and 404 are marked decisions (see STATUS_DECISIONS); 409 is in Vidispine's reference.
+      errorStatuses: ["400", "401", "403", "404", "409"],
     },
   ],
   sftpgo: [
@@ -315,7 +317,8 @@ const EXPECTED: Record<Vendor, OperationRow[]> = {
       successStatus: "204",
       successContentTypes: [],
       successHeaders: [],
-      errorStatuses: ["401", "404"],
+      // The vendor lists 401 and 404; 403 is a marked decision (see STATUS_DECISIONS).
+      errorStatuses: ["401", "403", "404"],
     },
   ],
 };
@@ -378,6 +381,8 @@ const EXPECTED_FACTS: Record<Vendor, [string, unknown][]> = {
     ["/components/schemas/User/properties/Id/format", "int64"],
     ["/components/schemas/MindbodyErrorResponse/properties/Error/properties/Code/type", "string"],
     ["/components/schemas/MindbodyErrorResponse/properties/Error/properties/Message/type", "string"],
+    // Mindbody types the revoke body only as `object`: open, not `Record<string, never>`.
+    ["/components/schemas/RevokeResponse/additionalProperties", true],
   ],
   vidispine: [
     ["/components/parameters/AutoRefresh/schema/type", "boolean"],
@@ -385,6 +390,10 @@ const EXPECTED_FACTS: Record<Vendor, [string, unknown][]> = {
     ["/components/parameters/Seconds/schema/type", "integer"],
     ["/components/parameters/Seconds/schema/minimum", 1],
     ["/components/schemas/AuthenticationTokenType/required", ["token", "user"]],
+    ["/components/responses/UserDisabled/content/text~1plain/schema/type", "string"],
+    ["/paths/~1API~1token/get/responses/400/content/text~1plain/schema/type", "string"],
+    ["/paths/~1API~1user~1{username}~1token/get/responses/403/content/text~1plain/schema/type", "string"],
+    ["/paths/~1API~1user~1{username}~1token/get/responses/404/content/text~1plain/schema/type", "string"],
   ],
   sftpgo: [
     ["/components/schemas/Token/properties/expires_at/format", "date-time"],
@@ -406,6 +415,15 @@ const EXPECTED_FACTS: Record<Vendor, [string, unknown][]> = {
     ["/components/schemas/ClientCredentialsTokenResponse/properties/expires_in/minimum", 300],
     ["/components/schemas/ClientCredentialsTokenResponse/properties/expires_in/maximum", 172800],
     ["/components/schemas/ErrorBody/properties/status/type", "integer"],
+    ["/components/schemas/ErrorBody/properties/status/format", "int32"],
+    ["/components/schemas/ErrorBody/properties/messageParams/additionalProperties/type", "string"],
+    ["/components/schemas/Limit/properties/value/format", "int64"],
+    ["/components/schemas/OrgOAuthClient/required", ["name", "authorizedGrantType"]],
+    ["/components/schemas/RoleDivision/required", ["roleId", "divisionId"]],
+    ["/components/schemas/InactivityTimeoutGroupBundle/required", ["priority", "timeoutSeconds", "groups"]],
+    ["/components/schemas/InactivityTimeoutGroupBundle/properties/timeoutSeconds/minimum", 300],
+    ["/components/schemas/InactivityTimeoutGroupBundle/properties/timeoutSeconds/maximum", 28800],
+    ["/components/schemas/IdleTokenTimeout/properties/inactivityTimeoutUnit/enum", ["Minutes", "Hours"]],
   ],
   authapi: [
     ["/components/schemas/LongTokenRequest/required", ["grant_type", "client_id"]],
@@ -417,10 +435,78 @@ const EXPECTED_FACTS: Record<Vendor, [string, unknown][]> = {
     ["/components/schemas/LongTokenResponse/required", ["token_type", "access_token", "expires_in", "expires_at"]],
     ["/components/schemas/ShortTokenResponse/properties/token_type/enum", ["Bearer"]],
     ["/components/schemas/AuthError/required", ["code", "message"]],
+    // The vendor types `details` only as `object`: open, not `Record<string, never>`.
+    ["/components/schemas/AuthError/properties/details/additionalProperties", true],
     ["/components/responses/TooManyRequests/content/application~1json/example/message",
       "Too many requests. Please retry after 60 seconds."],
+    ["/paths/~1auth~1tokens~1{tokenId}~1revoke/post/responses/403/content/application~1json/example/code", "insufficient_scope"],
   ],
 };
+
+/**
+ * The body schema of every error response (4xx, 5xx, default), per operation: each must carry exactly
+ * this component schema under every content type. `null`: the error responses have no body (HEAD).
+ * Vendors' sources: Mindbody's ApiError wrapper, Vidispine's plain-text answers, SFTPGo's ApiResponse,
+ * Genesys' ErrorBody (and RFC 6749's error on the OAuth endpoint), the C2M overlay's AuthError.
+ */
+const EXPECTED_ERROR_SCHEMAS: Record<Vendor, Record<string, string | null>> = {
+  mindbody: { issueToken: "MindbodyErrorResponse", renewToken: "MindbodyErrorResponse", revokeToken: "MindbodyErrorResponse" },
+  vidispine: { getAuthToken: "ErrorText", getUserAuthToken: "ErrorText" },
+  sftpgo: { getToken: "ApiResponse", getUserToken: "ApiResponse", logout: "ApiResponse", clientLogout: "ApiResponse" },
+  genesys: {
+    deleteToken: "ErrorBody",
+    deleteTokensMe: "ErrorBody",
+    getTokensMe: "ErrorBody",
+    headTokensMe: null,
+    getTokensTimeout: "ErrorBody",
+    putTokensTimeout: "ErrorBody",
+    requestClientCredentialsToken: "OAuthError",
+  },
+  authapi: { issueLongTermToken: "AuthError", issueShortTermToken: "AuthError", revokeToken: "AuthError" },
+};
+
+/**
+ * Error statuses the vendor's reference does not name, declared because the vendor documents the
+ * refusal behind them (and the sandbox sends them): [operationId, status, what info.description
+ * must say about it]. Each response's description must mark it as a decision: "not in the
+ * vendor's reference" and the sandbox. Generic statuses (404 for an unserved path such as another
+ * Mindbody version, 405/413/415) are deliberately not declared, which the tables above enforce.
+ */
+const STATUS_DECISIONS: Record<Vendor, [operationId: string, status: string, infoMention: string][]> = {
+  mindbody: [],
+  vidispine: [
+    ["getAuthToken", "400", "- 400 when `seconds` is above `userTokenMaxInterval`"],
+    ["getUserAuthToken", "400", "- 400 when `seconds` is above `userTokenMaxInterval`"],
+    ["getUserAuthToken", "403", "- 403 on `/API/user/{username}/token`"],
+    ["getUserAuthToken", "404", "- 404 on `/API/user/{username}/token`"],
+  ],
+  sftpgo: [],
+  genesys: [],
+  authapi: [["revokeToken", "403", "revoke also declares 403 (`insufficient_scope`)"]],
+};
+
+/** Where a decision of STATUS_DECISIONS is not declared or not marked as one; empty when all are. */
+function unmarkedDecisions(doc: Json, vendor: Vendor): string[] {
+  const problems: string[] = [];
+  const info = String(asObject(doc.info, "info").description).replace(/\s+/g, " ");
+  const operations = new Map(operationRows(doc).map((row) => [row.operationId, row]));
+  for (const [operationId, status, infoMention] of STATUS_DECISIONS[vendor]) {
+    const where = `${operationId} ${status}`;
+    if (!info.includes(infoMention)) problems.push(`${where}: info.description does not say "${infoMention}"`);
+    const row = operations.get(operationId);
+    if (row === undefined || !row.errorStatuses.includes(status)) {
+      problems.push(`${where}: not declared`);
+      continue;
+    }
+    const op = asObject(at(doc, `/paths/${row.path.replace(/~/g, "~0").replace(/\//g, "~1")}/${row.method}`), operationId);
+    const response = asObject(deref(doc, asObject(op.responses, where)[status]), where);
+    const description = String(response.description ?? "").replace(/\s+/g, " ");
+    if (!/not in the vendor's reference/i.test(description)) problems.push(`${where}: description does not say "not in the vendor's reference"`);
+    if (!/this file's decision/i.test(description)) problems.push(`${where}: description does not call it this file's decision`);
+    if (!description.includes("sandbox")) problems.push(`${where}: description does not say the sandbox sends it`);
+  }
+  return problems;
+}
 
 /** Words each info.description must contain: vendor doc names and what the vendor calls the endpoints. */
 const DESCRIPTION_MENTIONS: Record<Vendor, string[]> = {
@@ -574,6 +660,65 @@ function allParameters(doc: Json): Json[] {
   return found;
 }
 
+/** Error status → the names of the component schemas its body uses (one per content type; "inline" if not a $ref). */
+function errorBodySchemas(doc: Json, row: OperationRow): Record<string, string[]> {
+  const op = asObject(at(doc, `/paths/${row.path.replace(/~/g, "~0").replace(/\//g, "~1")}/${row.method}`), row.operationId);
+  const responses = asObject(op.responses, `${row.operationId} responses`);
+  const result: Record<string, string[]> = {};
+  for (const status of row.errorStatuses) {
+    const response = asObject(deref(doc, responses[status]), `${row.operationId} ${status}`);
+    const content = response.content === undefined ? {} : asObject(response.content, `${row.operationId} ${status} content`);
+    result[status] = Object.values(content).map((media) => {
+      const schema = asObject(asObject(media, `${row.operationId} ${status} media`).schema, `${row.operationId} ${status} schema`);
+      return typeof schema.$ref === "string" ? schema.$ref.replace("#/components/schemas/", "") : "inline";
+    });
+  }
+  return result;
+}
+
+/** Visits every node of the document except example values, with its JSON pointer. */
+function walk(node: unknown, pointer: string, visit: (node: Json, pointer: string) => void): void {
+  if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${pointer}/${i}`, visit));
+  if (!isObject(node)) return;
+  visit(node, pointer);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "example" || key === "examples") continue;
+    walk(value, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, visit);
+  }
+}
+
+/**
+ * Schemas that need an `example`: every component schema, every property schema inside one, and every
+ * header schema ($refs excepted: their target carries it). Parameters are checked separately.
+ */
+function schemasWithoutExample(doc: Json): string[] {
+  const missing: string[] = [];
+  walk(doc, "", (node, pointer) => {
+    const wanted =
+      /^\/components\/schemas\/[^/]+$/.test(pointer) ||
+      /^\/components\/schemas\/.*\/properties\/[^/]+$/.test(pointer) ||
+      /\/headers\/[^/]+\/schema$/.test(pointer);
+    if (wanted && typeof node.$ref !== "string" && !("example" in node)) missing.push(pointer);
+  });
+  return missing;
+}
+
+/**
+ * Object schemas that say nothing about their members: no properties, additionalProperties,
+ * patternProperties or composition. openapi-typescript turns them into `Record<string, never>`.
+ */
+function bareObjectSchemas(doc: Json): string[] {
+  const bare: string[] = [];
+  walk(doc, "", (node, pointer) => {
+    const isObjectType = node.type === "object" || (Array.isArray(node.type) && node.type.includes("object"));
+    const describesMembers = ["properties", "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "$ref"].some(
+      (key) => node[key] !== undefined,
+    );
+    if (isObjectType && !describesMembers) bare.push(pointer);
+  });
+  return bare;
+}
+
 type Problem = Awaited<ReturnType<typeof lint>>[number];
 const describeProblem = (x: Problem): string =>
   `${x.severity} ${x.ruleId}: ${x.message} at ${x.location.map((l) => l.pointer ?? "").join(", ")}`;
@@ -655,12 +800,37 @@ describe("token endpoint specs", () => {
       expect(authHeaders).toEqual([]);
     });
 
-    it("gives every schema and parameter an example", () => {
+    it("gives every error status a body with the vendor's error schema (none for HEAD)", () => {
+      const rows = operationRows(doc);
+      expect(Object.keys(EXPECTED_ERROR_SCHEMAS[vendor]).sort()).toEqual(rows.map((row) => row.operationId).sort());
+      for (const row of rows) {
+        const expected = EXPECTED_ERROR_SCHEMAS[vendor][row.operationId];
+        const bodies = errorBodySchemas(doc, row);
+        for (const status of row.errorStatuses) {
+          const schemas = bodies[status] ?? [];
+          const where = `${row.operationId} ${status}`;
+          if (expected === null) {
+            expect(schemas, where).toEqual([]);
+          } else {
+            expect(schemas.length, `${where} has a body`).toBeGreaterThan(0);
+            expect(schemas, where).toEqual(schemas.map(() => expected));
+          }
+        }
+      }
+    });
+
+    it("marks every error status the vendor does not name as a decision (description and info)", () => {
+      expect(unmarkedDecisions(doc, vendor)).toEqual([]);
+    });
+
+    it("declares no member-less object schema (generated types would be Record<string, never>)", () => {
+      expect(bareObjectSchemas(doc)).toEqual([]);
+    });
+
+    it("gives every schema, property, header and parameter an example", () => {
       const schemas = asObject(at(doc, "/components/schemas"), "schemas");
-      const missing = Object.entries(schemas)
-        .filter(([, s]) => !isObject(s) || !("example" in s))
-        .map(([name]) => name);
-      expect(missing).toEqual([]);
+      expect(Object.keys(schemas).length).toBeGreaterThan(0);
+      expect(schemasWithoutExample(doc)).toEqual([]);
       for (const prm of allParameters(doc)) {
         const schema = asObject(prm.schema, `parameter ${String(prm.name)} schema`);
         expect("example" in prm || "example" in schema, `parameter ${String(prm.name)} example`).toBe(true);
@@ -700,6 +870,46 @@ describe("the guards themselves can fail", () => {
     const siteId = asObject(at(optional, "/components/parameters/SiteId"), "SiteId");
     siteId.required = false;
     expect(sortedRows(operationRows(optional))).not.toEqual(sortedRows(EXPECTED.mindbody));
+  });
+
+  it("the error-schema, bare-object and example guards find what they look for", () => {
+    const doc = loadSpec("authapi");
+    const revoke = operationRows(doc).find((row) => row.operationId === "revokeToken")!;
+    asObject(at(doc, "/components/responses/NotFound/content/application~1json"), "NotFound media").schema = { type: "object" };
+    expect(errorBodySchemas(doc, revoke)["404"]).toEqual(["inline"]);
+
+    const details = asObject(at(doc, "/components/schemas/AuthError/properties/details"), "details");
+    delete details.additionalProperties;
+    expect(bareObjectSchemas(doc)).toContain("/components/schemas/AuthError/properties/details");
+
+    delete details.example;
+    expect(schemasWithoutExample(doc)).toContain("/components/schemas/AuthError/properties/details");
+
+    const noBody = loadSpec("genesys");
+    const head = operationRows(noBody).find((row) => row.operationId === "headTokensMe")!;
+    expect(errorBodySchemas(noBody, head)).toEqual({ "401": [] });
+  });
+
+  it("the decision guard notices an unmarked or dropped decision", () => {
+    const unmarked = loadSpec("vidispine");
+    asObject(at(unmarked, "/components/responses/OtherUserForbidden"), "OtherUserForbidden").description = "Forbidden.";
+    expect(unmarkedDecisions(unmarked, "vidispine")).toEqual([
+      "getUserAuthToken 403: description does not say \"not in the vendor's reference\"",
+      "getUserAuthToken 403: description does not call it this file's decision",
+      "getUserAuthToken 403: description does not say the sandbox sends it",
+    ]);
+
+    const dropped = loadSpec("authapi");
+    delete asObject(at(dropped, "/paths/~1auth~1tokens~1{tokenId}~1revoke/post/responses"), "revoke responses")["403"];
+    expect(unmarkedDecisions(dropped, "authapi")).toEqual(["revokeToken 403: not declared"]);
+    expect(sortedRows(operationRows(dropped))).not.toEqual(sortedRows(EXPECTED.authapi));
+
+    const silent = loadSpec("authapi");
+    const info = asObject(silent.info, "info");
+    info.description = String(info.description).replace("revoke also declares 403", "revoke declares");
+    expect(unmarkedDecisions(silent, "authapi")).toEqual([
+      "revokeToken 403: info.description does not say \"revoke also declares 403 (`insufficient_scope`)\"",
+    ]);
   });
 
   it("the Authorization-header guard finds one", () => {
