@@ -1,7 +1,7 @@
 // Every operation over real HTTP: the wire (host, method, path, query, headers, body) and the typed data/error.
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from "vitest";
 import { createClient, type components } from "../src/index.js";
-import { startServer, type LocalServer } from "./server.js";
+import { startServer, type LocalServer } from "@tokenkit/testkit/server";
 
 type Schemas = components["schemas"];
 const errorBody: Schemas["ErrorBody"] = { message: "Invalid token", code: "bad.credentials", status: 401 };

@@ -1,7 +1,7 @@
 // Every operation over real HTTP: the wire (method, path, headers) and the typed data/error.
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from "vitest";
 import { createClient, type SftpgoAuth, type components } from "../src/index.js";
-import { startServer, type LocalServer } from "./server.js";
+import { startServer, type LocalServer } from "@tokenkit/testkit/server";
 
 type Token = components["schemas"]["Token"];
 type ApiResponse = components["schemas"]["ApiResponse"];

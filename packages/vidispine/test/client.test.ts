@@ -1,7 +1,7 @@
 // Every operation over real HTTP: the wire (method, path, query, headers) and the typed data/error.
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from "vitest";
 import { createClient, type components } from "../src/index.js";
-import { startServer, type LocalServer } from "./server.js";
+import { startServer, type LocalServer } from "@tokenkit/testkit/server";
 
 type TokenDocument = components["schemas"]["AuthenticationTokenType"];
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
@@ -58,6 +58,7 @@ describe("getAuthToken", () => {
   });
 
   test.each([
+    [400, 'Query parameter "seconds" may be at most 60 for users without the _administrator role'],
     [401, "Unauthorized"],
     [409, "The user is disabled"],
   ])("types the %i error text", async (status, text) => {
@@ -89,7 +90,10 @@ describe("getUserAuthToken", () => {
   });
 
   test.each([
+    [400, 'Query parameter "seconds" may be at most 60 for users without the _administrator role'],
     [401, "Unauthorized"],
+    [403, "Only users with the _administrator role may get a token for another user"],
+    [404, "No user with this name exists"],
     [409, "The user is disabled"],
   ])("types the %i error text", async (status, text) => {
     server.respond({ status, text });

@@ -1,7 +1,7 @@
 // A local HTTP server for wire tests: records every request and answers with a scripted reply.
-// Identical in every vendor package (test helpers cannot import across packages by path).
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 /** One request as the server received it. */
 export interface Received {
@@ -59,5 +59,31 @@ export async function startServer(): Promise<LocalServer> {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * Starts a server before the calling file's tests and closes it after them. The handle reads the
+ * running server, so use it inside tests and hooks, not at the top level of the file.
+ */
+export function useServer(): LocalServer {
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+  const running = (): LocalServer => {
+    if (!server) throw new Error("useServer(): the server starts in beforeAll; use it inside a test or hook");
+    return server;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get received() {
+      return running().received;
+    },
+    respond: (reply) => running().respond(reply),
+    close: () => running().close(),
   };
 }
