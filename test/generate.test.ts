@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const fixtures = path.join(repo, "test", "fixtures", "generator");
@@ -15,13 +17,15 @@ interface RunResult {
   stderr: string;
 }
 
-function runScript(script: string, args: string[]): Promise<RunResult> {
+function runNode(file: string, args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repo, "scripts", script), ...args], { env: { ...process.env, REDOCLY_TELEMETRY: "off" } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [file, ...args], { env: { ...process.env, REDOCLY_TELEMETRY: "off" } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
 }
+
+const runScript = (script: string, args: string[]) => runNode(path.join(repo, "scripts", script), args);
 
 async function snapshotDir(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -59,6 +63,11 @@ describe("npm run generate", () => {
     expect(files["schema.ts"]).toContain('"/token"');
     expect(files["schema.ts"]).toContain("@description Returns a new token for the calling user.");
     expect(files["metadata.ts"]).toMatch(/"operationId": "logout"[\s\S]*"BearerAuth"/);
+    // The client's table: one compact line per operation, and no hooks this spec does not need.
+    expect(files["metadata.ts"]).toContain('    "GET /logout": [["BearerAuth"]],');
+    expect(files["metadata.ts"]).toContain('schemes: {"BasicAuth":["Authorization","Basic "],"BearerAuth":["Authorization","Bearer "]},');
+    expect(files["metadata.ts"]).toContain("  hooks: [],");
+    expect(files["metadata.ts"]).not.toMatch(/^import \{/m);
     expect(JSON.parse(files["openapi.json"] ?? "{}").paths["/token"].get.operationId).toBe("getToken");
 
     const second = await runScript("generate.mjs", ["--root", root]);
@@ -112,6 +121,36 @@ describe("npm run generate", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("npm run new-vendor orphan");
   });
+  it("attaches a runtime hook only to the operations whose spec feature needs it", async () => {
+    const spec = parse(await readFile(path.join(fixtures, "valid.yaml"), "utf8"));
+    const token = spec.paths["/token"];
+    token.get.servers = [{ url: "https://login.acme.invalid" }];
+    token.get.responses["200"].content["text/plain"] = { schema: { type: "string" } };
+    token.post = {
+      ...token.get,
+      operationId: "postToken",
+      servers: undefined,
+      requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: { grant_type: { type: "string" } } } } } },
+      responses: { "200": { description: "The token.", content: { "application/json": { schema: { $ref: "#/components/schemas/Token" } } } }, "401": { description: "Wrong credentials." } },
+    };
+    await writeFile(path.join(root, "specs", "acme.yaml"), stringify(spec));
+    const result = await runScript("generate.mjs", ["--root", root]);
+    expect(result.stderr).toBe("");
+    const metadata = await readFile(path.join(generated(), "metadata.ts"), "utf8");
+    expect(metadata).toContain('import { encodeFormBody, readTextBody, useOperationServer } from "./runtime.js";');
+    expect(metadata).toContain('hooks: [[encodeFormBody, "POST /token"], [readTextBody, "GET /token"], [useOperationServer, "GET /token"]],');
+    expect(metadata).toMatch(/operationServers = \{\n  "getToken": "https:\/\/login\.acme\.invalid"\n\}/);
+  });
+
+  it("refuses a security scheme the runtime cannot send, naming it", async () => {
+    const spec = parse(await readFile(path.join(fixtures, "valid.yaml"), "utf8"));
+    spec.components.securitySchemes.BearerAuth = { type: "apiKey", in: "query", name: "key" };
+    await writeFile(path.join(root, "specs", "acme.yaml"), stringify(spec));
+    const result = await runScript("generate.mjs", ["--root", root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('specs/acme.yaml:#/components/securitySchemes/BearerAuth security-scheme apiKey in "query" is not supported');
+    expect(existsSync(generated())).toBe(false);
+  });
 });
 
 describe("npm run check:generated", () => {
@@ -149,6 +188,49 @@ describe("npm run new-vendor", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('vendor "globex" already exists');
     expect(await readFile(path.join(root, "packages", "globex", "src", "index.ts"), "utf8")).toBe("// hand-owned now\n");
+  });
+
+  it("scaffolds a package that type-checks against its generated code and authenticates its calls", async () => {
+    expect((await runScript("new-vendor.mjs", ["--root", root, "globex"])).code).toBe(0);
+    expect((await runScript("generate.mjs", ["--root", root, "globex"])).code).toBe(0);
+    const packageDir = path.join(root, "packages", "globex");
+    // Resolved like a workspace package: the shared tsconfig and the repo's dependencies.
+    await cp(path.join(repo, "tsconfig.base.json"), path.join(root, "tsconfig.base.json"));
+    await symlink(path.join(repo, "node_modules"), path.join(root, "node_modules"), "dir");
+    const tsc = await runNode(path.join(repo, "node_modules", "typescript", "bin", "tsc"), ["--noEmit", "-p", path.join(packageDir, "tsconfig.json")]);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+
+    // One call through the scaffolded createClient, in a child process: Basic auth applied, and refused without it.
+    const smoke = path.join(packageDir, "smoke.mjs");
+    await build({
+      stdin: {
+        contents: `
+          import { createClient } from "./src/index.ts";
+          const sent = [];
+          const fetch = async (request) => (sent.push(request), Response.json({ access_token: "t" }));
+          const { data } = await createClient({ fetch, auth: { username: "me", password: "pw" } }).GET("/token");
+          const refused = await createClient({ fetch }).GET("/token").catch((error) => error.message);
+          console.log(JSON.stringify({ data, url: sent[0].url, authorization: sent[0].headers.get("authorization"), sent: sent.length, refused }));
+        `,
+        resolveDir: packageDir,
+        loader: "ts",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: smoke,
+      logLevel: "silent",
+    });
+    const run = await runNode(smoke, []);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      data: { access_token: "t" },
+      url: "https://api.globex.invalid/token",
+      authorization: `Basic ${Buffer.from("me:pw").toString("base64")}`,
+      sent: 1,
+      refused: expect.stringContaining("auth.username + auth.password"),
+    });
   });
 
   for (const bad of ["Globex", "9lives", "glo_bex", "-x", ""]) {

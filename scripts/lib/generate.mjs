@@ -74,10 +74,37 @@ function resolveRef(doc, value) {
   return current;
 }
 
-/** Builds the runtime tables (operations, security schemes, servers) the generated client reads. */
+// Runtime hooks (exports of runtime.ts) for spec features only some specs use, each with the test
+// for an operation that needs it. A generated spec imports only the hooks its operations need, so
+// bundlers leave the others' code out.
+const FORM = "application/x-www-form-urlencoded";
+const HOOKS = {
+  useOperationServer: (operation, item) => Boolean(operation.servers ?? item.servers),
+  encodeFormBody: (operation, _item, doc) => Object.keys(resolveRef(doc, operation.requestBody)?.content ?? {})[0] === FORM,
+  readTextBody: (operation, _item, doc) =>
+    Object.entries(operation.responses ?? {}).some(
+      ([status, response]) => /^2(\d\d|XX)$/i.test(status) && Object.keys(resolveRef(doc, response)?.content ?? {}).some((media) => /^text\/plain\b/i.test(media)),
+    ),
+};
+
+/** How the runtime sends a security scheme: [header, text before the secret], or a problem message. */
+function describeScheme(scheme) {
+  if (scheme.type === "apiKey") return scheme.in === "header" ? [scheme.name] : `apiKey in "${scheme.in}" is not supported by the runtime (header only)`;
+  if (scheme.type === "oauth2" || scheme.type === "openIdConnect") return ["Authorization", "Bearer "];
+  if (scheme.type !== "http" || !scheme.scheme) return `type "${scheme.type}" is not supported by the runtime`;
+  // RFC 7235 schemes are case-insensitive, but servers in the wild match the conventional spelling.
+  const name = { bearer: "Bearer", basic: "Basic" }[scheme.scheme.toLowerCase()] ?? scheme.scheme;
+  return ["Authorization", `${name} `];
+}
+
+/** Builds the tables (operations, security schemes, servers) the generated client and tools read. */
 export function describeOperations(specRel, doc) {
   const problems = [];
   const operations = {};
+  const operationTable = {};
+  const operationServers = {};
+  const hooks = {};
+  const usedSchemes = new Map();
   const seen = new Map();
   for (const [route, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = resolveRef(doc, rawItem) ?? {};
@@ -97,19 +124,25 @@ export function describeOperations(specRel, doc) {
       const requestBody = resolveRef(doc, operation.requestBody);
       const mediaTypes = Object.keys(requestBody?.content ?? {});
       const servers = operation.servers ?? item.servers;
+      const security = (operation.security ?? doc.security ?? []).map((requirement) => Object.keys(requirement));
+      for (const name of security.flat()) if (!usedSchemes.has(name)) usedSchemes.set(name, where);
       operations[route] ??= {};
       operations[route][method] = {
         operationId: operation.operationId,
         method,
         path: route,
-        security: (operation.security ?? doc.security ?? []).map((requirement) => Object.keys(requirement)),
+        security,
         ...(mediaTypes.length > 0 ? { requestMediaType: mediaTypes[0] } : {}),
         ...(servers ? { servers: servers.map((server) => server.url) } : {}),
       };
+      const key = `${method.toUpperCase()} ${route}`;
+      operationTable[key] = security;
+      for (const hook of Object.keys(HOOKS)) if (HOOKS[hook](operation, item, doc)) (hooks[hook] ??= []).push(key);
+      if (servers) operationServers[operation.operationId] = servers[0].url;
     }
   }
-  if (problems.length > 0) throw new GenerateError(problems);
   const securitySchemes = {};
+  const schemeTable = {};
   for (const [name, rawScheme] of Object.entries(doc.components?.securitySchemes ?? {})) {
     const scheme = resolveRef(doc, rawScheme);
     securitySchemes[name] = {
@@ -118,18 +151,55 @@ export function describeOperations(specRel, doc) {
       ...(scheme.name ? { name: scheme.name } : {}),
       ...(scheme.scheme ? { scheme: scheme.scheme } : {}),
     };
+    const info = describeScheme(scheme);
+    if (typeof info !== "string") schemeTable[name] = info;
+    else if (usedSchemes.has(name)) problems.push(`${specRel}:${pointerOf("components", "securitySchemes", name)} security-scheme ${info}`);
   }
+  for (const [name, where] of usedSchemes) {
+    if (!securitySchemes[name]) problems.push(`${specRel}:${where} security-defined security scheme "${name}" is not in components.securitySchemes`);
+  }
+  if (problems.length > 0) throw new GenerateError(problems);
   const servers = (doc.servers ?? []).map((server) => ({
     url: server.url,
     variables: Object.fromEntries(Object.entries(server.variables ?? {}).map(([k, v]) => [k, { default: v.default, ...(v.enum ? { enum: v.enum } : {}) }])),
   }));
-  return { operations, securitySchemes, servers };
+  const first = servers[0] ?? { url: "", variables: {} };
+  const defaultServer = { url: first.url, variables: Object.fromEntries(Object.entries(first.variables).map(([k, v]) => [k, v.default])) };
+  // The most common security (the first of equals) becomes the default, so the client's table
+  // lists only the operations that differ.
+  const tally = new Map();
+  for (const security of Object.values(operationTable).map((entry) => JSON.stringify(entry))) tally.set(security, (tally.get(security) ?? 0) + 1);
+  const [security = "[]"] = [...tally].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const clientSpec = {
+    baseUrl: first.url.replace(/\{([^{}]+)\}/g, (match, name) => defaultServer.variables[name] ?? match),
+    schemes: schemeTable,
+    security: JSON.parse(security),
+    operations: Object.fromEntries(Object.entries(operationTable).filter(([, entry]) => JSON.stringify(entry) !== security)),
+    hooks,
+  };
+  return { operations, securitySchemes, servers, defaultServer, operationServers, clientSpec };
 }
 
 function renderMetadataModule(specRel, tables) {
   const json = (value) => JSON.stringify(value, null, 2);
+  const { baseUrl, schemes, security, operations, hooks } = tables.clientSpec;
+  const hookNames = Object.keys(hooks).sort();
+  // The runtime table stays compact (one line per operation); hooks are code references, so bundles
+  // of specs that need none never include them.
+  const clientSpec = [
+    `  baseUrl: ${JSON.stringify(baseUrl)},`,
+    `  schemes: ${JSON.stringify(schemes)},`,
+    `  security: ${JSON.stringify(security)},`,
+    ...(Object.keys(operations).length === 0
+      ? ["  operations: {},"]
+      : ["  operations: {", ...Object.entries(operations).map(([key, entry]) => `    ${JSON.stringify(key)}: ${JSON.stringify(entry)},`), "  },"]),
+    `  hooks: [${hookNames.map((name) => `[${[name, ...hooks[name].map((key) => JSON.stringify(key))].join(", ")}]`).join(", ")}],`,
+  ].join("\n");
+  const hookImport = hookNames.length > 0 ? `import { ${hookNames.join(", ")} } from "./runtime.js";\n` : "";
   return `${bannerFor(specRel)}
-/** One operation of the spec, as the client runtime needs it. */
+${hookImport}import type { ClientSpec } from "./runtime.js";
+
+/** One operation of the spec, as tools read it. */
 export interface OperationInfo {
   readonly operationId: string;
   readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
@@ -148,14 +218,25 @@ export interface SecuritySchemeInfo {
   readonly scheme?: string;
 }
 
-/** The spec's operations, keyed by path template and lowercase method. */
+/** The spec's operations for tools, keyed by path template and lowercase method (the client reads \`clientSpec\`). */
 export const operationIndex = ${json(tables.operations)} as const satisfies Record<string, Partial<Record<OperationInfo["method"], OperationInfo>>>;
 
-/** The spec's security schemes by name. */
+/** The spec's security schemes by name, for tools (the client reads \`clientSpec\`). */
 export const securitySchemes = ${json(tables.securitySchemes)} as const satisfies Record<string, SecuritySchemeInfo>;
 
 /** The spec's top-level servers, with their variables' defaults and allowed values. */
 export const servers = ${json(tables.servers)} as const;
+
+/** The first server's URL template and its variables' defaults. */
+export const defaultServer = ${json(tables.defaultServer)} as const;
+
+/** The first server URL (template) of each operation that has its own servers, by operationId. */
+export const operationServers = ${json(tables.operationServers)} as const;
+
+/** What the client runtime needs from the spec: default base URL, how schemes travel, operations' security, hooks. */
+export const clientSpec: ClientSpec = {
+${clientSpec}
+};
 `;
 }
 

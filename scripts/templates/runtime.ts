@@ -1,6 +1,5 @@
 import * as openapiFetch from "openapi-fetch";
-import type { Client, Middleware } from "openapi-fetch";
-import type { OperationInfo, SecuritySchemeInfo } from "./metadata.js";
+import type { Client } from "openapi-fetch";
 
 type CreateFetchClient = typeof openapiFetch.default;
 // openapi-fetch's CommonJS build sets `exports.default`; under Node's ESM/CJS interop (which the
@@ -12,12 +11,6 @@ const createFetchClient: CreateFetchClient =
 
 /** A secret value, or a function that supplies it per request (for rotating tokens). */
 export type SecretSource = string | (() => string | Promise<string>);
-
-/** Username and password for an HTTP Basic security scheme. */
-export interface BasicSecret {
-  readonly username: SecretSource;
-  readonly password: SecretSource;
-}
 
 /** Options every vendor client accepts. */
 export interface BaseClientOptions {
@@ -31,266 +24,97 @@ export interface BaseClientOptions {
   readonly allowInsecureHttp?: boolean;
 }
 
-/** What the runtime needs to authenticate one security scheme, and the option name users see. */
-export interface SchemeBinding {
-  /** The option path named in errors, e.g. `auth.apiKey`. */
-  readonly option: string;
-  readonly value: SecretSource | BasicSecret | undefined;
+/** Security alternatives (OR) of scheme names (AND), as in an OpenAPI security requirement list. */
+export type Security = readonly (readonly string[])[];
+
+/**
+ * A runtime piece for a spec feature only some specs use (form bodies, per-operation servers, text
+ * bodies): it installs its own middleware for the operations `keys`. Specs without the feature do
+ * not reference it, so bundlers leave its code out.
+ */
+export type SpecHook = (client: Client<{}>, runtime: VendorRuntime & ClientSpec, keys: readonly string[]) => void;
+
+/** What the client runtime needs from a spec; generated into `clientSpec`. */
+export interface ClientSpec {
+  /** The first server's URL, its variables at their defaults. */
+  readonly baseUrl: string;
+  /** How each security scheme travels: its header, and the text before the secret (`"Bearer "`; none for an API key). */
+  readonly schemes: Readonly<Record<string, readonly [header: string, prefix?: string]>>;
+  /** The security of every operation not in `operations`. */
+  readonly security: Security;
+  /** The operations whose security differs, keyed by `"METHOD /path/template"`. Every scheme named is in `schemes`. */
+  readonly operations: Readonly<Record<string, Security>>;
+  /** The spec's hooks, each with the operation keys it applies to. */
+  readonly hooks: readonly (readonly [hook: SpecHook, ...keys: string[]])[];
 }
 
-/** A non-auth header filled from a client option (a site id, a one-time code) unless the call sets it. */
-export interface HeaderBinding {
+/** A header filled from an auth option (a site id, a one-time code) unless the call sets it. */
+export interface AuthHeader {
   readonly header: string;
-  /** The option path named in errors, e.g. `auth.siteId`. */
+  /** The key in `options.auth`. */
   readonly option: string;
-  readonly value: SecretSource | undefined;
-  /** The operations that get the header; every operation when omitted. */
-  readonly operationIds?: readonly string[];
+  /** The operation keys (`"GET /path"`) that get the header; every operation when omitted. */
+  readonly operations?: readonly string[];
 }
 
-/** What a vendor package tells the runtime about its spec and its option names. */
+/** What a vendor package adds to its spec: its name, and which `options.auth` keys feed which scheme or header. */
 export interface VendorRuntime {
   readonly packageName: string;
-  /** Used when the caller gives no `baseUrl`. */
-  readonly defaultBaseUrl: string;
-  /** Base URLs for operations that live on their own server, keyed by operationId. */
+  /** The key(s) in `options.auth` holding each security scheme's credential: [username, password] for Basic. */
+  readonly auth: Readonly<Record<string, string | readonly [username: string, password: string]>>;
+  readonly authHeaders?: readonly AuthHeader[];
+  /** Base URLs of operations that live on their own server, keyed like `ClientSpec.operations`. */
   readonly operationBaseUrls?: Readonly<Record<string, string>>;
-  /** Credentials by security scheme name. */
-  readonly bindings: Readonly<Record<string, SchemeBinding>>;
-  readonly headerBindings?: readonly HeaderBinding[];
-  readonly operations: Readonly<Record<string, Readonly<Partial<Record<string, OperationInfo>>>>>;
-  readonly securitySchemes: Readonly<Record<string, SecuritySchemeInfo>>;
 }
 
-interface ResolvedRuntime extends VendorRuntime {
-  readonly baseUrl: string;
-  readonly allowInsecureHttp: boolean;
+// Tells the credential check in `fetch` which operation a request is for, whatever middleware did to it.
+const OPERATION_HEADER = "x-tokenkit-operation";
+
+/** Names a value's kind for an error message without ever showing a (possibly secret) value. */
+function describeKind(value: unknown): string {
+  return value === null ? "null" : typeof value;
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]", "::1"]);
-const FORM = "application/x-www-form-urlencoded";
-
-function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith(".localhost") || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+/** Throws the TypeError every invalid option gets; `problem` says what it must be and what it was. */
+export function failOption(packageName: string, option: string, problem: string): never {
+  throw Object.assign(new TypeError(`${packageName}: option "${option}" ${problem}`), { code: "ERR_INVALID_OPTION", option });
 }
 
-/** Describes a received option value without revealing secrets: strings only for non-secret options. */
-function describe(value: unknown, showString = true): string {
-  if (typeof value === "string" && showString) {
-    // A URL's userinfo may hold a password; never echo it.
-    const shown = value.replace(/\/\/[^/?#]*@/, "//***@");
-    return JSON.stringify(shown.length > 80 ? `${shown.slice(0, 77)}...` : shown);
-  }
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
+/** Checks an optional option's kind; `kinds` lists the allowed ones, e.g. `"string or function"`. */
+export function assertKind(packageName: string, option: string, value: unknown, kinds: string): void {
+  if (value !== undefined && !kinds.split(" or ").includes(describeKind(value))) failOption(packageName, option, `must be ${/^[aeiou]/.test(kinds) ? "an" : "a"} ${kinds}; received ${describeKind(value)}`);
 }
 
-function optionError(packageName: string, option: string, message: string): TypeError {
-  return Object.assign(new TypeError(`${packageName}: option "${option}" ${message}`), { code: "ERR_INVALID_OPTION", option });
-}
-
-/** Checks a base URL option before any request: absolute http(s), and http only for loopback unless allowed. */
+/** Checks a base URL: absolute http(s) without credentials, and http:// only for loopback unless allowed. */
 export function assertBaseUrl(packageName: string, option: string, value: unknown, allowInsecureHttp: boolean | undefined): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
-    if (typeof value !== "string") throw new TypeError("not a string");
-    url = new URL(value);
+    url = new URL(value as string);
   } catch {
-    throw optionError(packageName, option, `must be an absolute http:// or https:// URL; received ${describe(value)}`);
+    // Reported below, as any other value that is no http(s) URL.
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw optionError(packageName, option, `must use https:// (or http:// on loopback); received protocol "${url.protocol}"`);
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw optionError(packageName, option, "must not contain credentials (user:password@); pass them in `auth`");
-  }
-  if (url.search !== "" || url.hash !== "") {
-    throw optionError(packageName, option, `must not contain a query or fragment; received ${describe(value)}`);
-  }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && allowInsecureHttp !== true) {
-    throw optionError(
-      packageName,
-      option,
-      `uses http:// for non-loopback host "${url.hostname}", which would send credentials in clear text; use https:// or set allowInsecureHttp: true`,
-    );
-  }
+  // A URL's userinfo may hold a password; never echo it.
+  const received = typeof value === "string" ? JSON.stringify(value.replace(/\/\/[^/]*@/, "//***@")) : describeKind(value);
+  const problem =
+    typeof value !== "string" || !/^https?:$/.test(url?.protocol ?? "")
+      ? `must be an absolute http:// or https:// URL; received ${received}`
+      : url!.username || url!.password
+        ? "must not contain credentials (user:password@); pass them in `auth`"
+        : url!.search || url!.hash
+          ? `must not contain a query or fragment; received ${received}`
+          : url!.protocol === "http:" && !allowInsecureHttp && !/^(localhost|127(\.\d+){3}|\[::1\])$|\.localhost$/.test(url!.hostname)
+            ? `uses http:// for non-loopback host "${url!.hostname}"; use https:// or set allowInsecureHttp: true`
+            : "";
+  if (problem) failOption(packageName, option, problem);
   return value as string;
 }
 
-/** Fills a server URL template's `{variables}` from `values`, falling back to each variable's default. */
-export function resolveServerUrl(
-  server: { readonly url: string; readonly variables?: Readonly<Record<string, { readonly default: string }>> },
-  values: Readonly<Record<string, string | undefined>> = {},
-): string {
-  return server.url.replace(/\{([^{}]+)\}/g, (match, name: string) => values[name] ?? server.variables?.[name]?.default ?? match);
-}
-
-function isSecretSource(value: unknown): value is SecretSource {
-  return typeof value === "string" || typeof value === "function";
-}
-
-/** Checks that the options argument is an object, before anything reads from it. */
-function assertOptionsObject(packageName: string, options: unknown): asserts options is BaseClientOptions {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw optionError(packageName, "options", `must be an object; received ${describe(options, false)}`);
-  }
-}
-
-/**
- * Validates `options.auth` before any request: an object whose keys are `keys` and whose values are
- * secret sources. Errors name the option and never echo a value.
- */
-export function readAuth<K extends string>(packageName: string, options: unknown, keys: readonly K[]): Partial<Record<K, SecretSource>> {
-  assertOptionsObject(packageName, options);
-  const auth: unknown = (options as { auth?: unknown }).auth;
-  if (auth === undefined) return {};
-  if (typeof auth !== "object" || auth === null || Array.isArray(auth)) {
-    throw optionError(packageName, "auth", `must be an object with ${keys.map((k) => `"${k}"`).join(", ")}; received ${describe(auth, false)}`);
-  }
-  const result: Partial<Record<K, SecretSource>> = {};
-  for (const [key, value] of Object.entries(auth)) {
-    if (!(keys as readonly string[]).includes(key)) {
-      throw optionError(packageName, `auth.${key}`, `is not known; expected one of ${keys.map((k) => `auth.${k}`).join(", ")}`);
-    }
-    if (value === undefined) continue;
-    if (!isSecretSource(value)) {
-      throw optionError(packageName, `auth.${key}`, `must be a string or a function returning one; received ${describe(value, false)}`);
-    }
-    result[key as K] = value;
-  }
-  return result;
-}
-
-function isConfigured(value: SecretSource | undefined): value is SecretSource {
-  return value !== undefined && value !== "";
-}
-
-/** A Basic credential when both parts are configured, else undefined (so the scheme counts as missing). */
-export function basicSecret(username: SecretSource | undefined, password: SecretSource | undefined): BasicSecret | undefined {
-  return isConfigured(username) && isConfigured(password) ? { username, password } : undefined;
-}
-
-function missingCredentialError(packageName: string, operation: OperationInfo, message: string): Error {
-  const error = new Error(`${packageName}: ${operation.operationId} (${operation.method.toUpperCase()} ${operation.path}) ${message}; the request was not sent`);
-  return Object.assign(error, { name: "MissingCredentialError", code: "ERR_MISSING_CREDENTIAL", operationId: operation.operationId });
-}
-
-async function reveal(source: SecretSource, option: string, packageName: string, operation: OperationInfo): Promise<string> {
-  const value = typeof source === "function" ? await source() : source;
-  // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
-  if (typeof value !== "string" || value === "") throw missingCredentialError(packageName, operation, `got no value from ${option}`);
-  return value;
-}
-
-function isBasic(value: SchemeBinding["value"]): value is BasicSecret {
-  return typeof value === "object" && value !== null && isConfigured(value.username) && isConfigured(value.password);
-}
-
-function isBasicScheme(info: SecuritySchemeInfo): boolean {
-  return info.type === "http" && info.scheme?.toLowerCase() === "basic";
-}
-
-function toBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function authorizationPrefix(scheme: string): string {
-  const lower = scheme.toLowerCase();
-  // RFC 7235 schemes are case-insensitive, but servers in the wild match the conventional spelling.
-  if (lower === "bearer") return "Bearer";
-  if (lower === "basic") return "Basic";
-  return scheme;
-}
-
-function headerOf(info: SecuritySchemeInfo | undefined): string | undefined {
-  if (!info) return undefined;
-  if (info.type === "apiKey") return info.in === "header" ? info.name : undefined;
-  return "Authorization";
-}
-
-function isBound(binding: SchemeBinding | undefined, info: SecuritySchemeInfo | undefined): boolean {
-  if (!binding || !info) return false;
-  if (isBasicScheme(info)) return isBasic(binding.value);
-  return typeof binding.value !== "object" && isConfigured(binding.value);
-}
-
-async function applyScheme(runtime: ResolvedRuntime, operation: OperationInfo, headers: Headers, scheme: string): Promise<void> {
-  const info = runtime.securitySchemes[scheme];
-  const binding = runtime.bindings[scheme];
-  const header = headerOf(info);
-  // A header the caller set explicitly (per call, in `headers`, or by a token middleware) wins.
-  if (!info || !binding || header === undefined || headers.has(header)) return;
-  const { value, option } = binding;
-  if (isBasicScheme(info)) {
-    if (!isBasic(value)) return;
-    const [username, password] = await Promise.all([
-      reveal(value.username, option, runtime.packageName, operation),
-      reveal(value.password, option, runtime.packageName, operation),
-    ]);
-    headers.set("Authorization", `Basic ${toBase64(`${username}:${password}`)}`);
-    return;
-  }
-  if (value === undefined || typeof value === "object") return;
-  const secret = await reveal(value, option, runtime.packageName, operation);
-  if (info.type === "apiKey") headers.set(header, secret);
-  else headers.set("Authorization", `${authorizationPrefix(info.type === "http" && info.scheme ? info.scheme : "bearer")} ${secret}`);
-}
-
-/** Picks the first security alternative the configuration (or an explicit header) satisfies, or throws before sending. */
-function chooseRequirement(runtime: ResolvedRuntime, operation: OperationInfo, headers: Headers): readonly string[] {
-  if (operation.security.length === 0) return [];
-  const chosen = operation.security.find((requirement) =>
-    requirement.every((scheme) => {
-      const info = runtime.securitySchemes[scheme];
-      const header = headerOf(info);
-      return isBound(runtime.bindings[scheme], info) || (header !== undefined && headers.has(header));
-    }),
-  );
-  if (chosen) return chosen;
-  const alternatives = operation.security.map((requirement) =>
-    requirement.map((scheme) => runtime.bindings[scheme]?.option ?? scheme).join(" + "),
-  );
-  throw missingCredentialError(runtime.packageName, operation, `needs ${alternatives.join(" or ")}, which is not configured`);
-}
-
-function formEncode(json: string): string {
-  const body: unknown = json === "" ? {} : JSON.parse(json);
-  const form = new URLSearchParams();
-  if (body && typeof body === "object") {
-    for (const [key, value] of Object.entries(body)) {
-      if (value === undefined || value === null) continue;
-      for (const item of Array.isArray(value) ? value : [value]) {
-        form.append(key, typeof item === "object" ? JSON.stringify(item) : String(item));
-      }
-    }
-  }
-  return form.toString();
-}
-
-/** Moves the request to the operation's own server and re-encodes a JSON body as a form where the spec says so. */
-async function routeAndEncode(runtime: ResolvedRuntime, operation: OperationInfo, request: Request): Promise<Request> {
-  let url = request.url;
-  const override = runtime.operationBaseUrls?.[operation.operationId];
-  const base = runtime.baseUrl.replace(/\/+$/, "");
-  // Only requests on the client's own base move; a per-call `baseUrl` is the caller's explicit choice.
-  if (override && url.startsWith(base)) url = override.replace(/\/+$/, "") + url.slice(base.length);
-  // openapi-fetch form-encodes only when the caller sets that exact Content-Type; otherwise it sent JSON.
-  const reencode = operation.requestMediaType === FORM && /^application\/json\b/i.test(request.headers.get("Content-Type") ?? "");
-  if (url === request.url && !reencode) return request;
-  const headers = new Headers(request.headers);
-  let body: string | ArrayBuffer | undefined = request.body ? await request.arrayBuffer() : undefined;
-  if (reencode) {
-    body = formEncode(new TextDecoder().decode(body ?? new ArrayBuffer(0)));
-    headers.set("Content-Type", FORM);
-  }
+/** Rebuilds a request for a new URL or body; the body is read because a stream body cannot move. */
+async function rebuildRequest(request: Request, url: string, body?: BodyInit): Promise<Request> {
   return new Request(url, {
     method: request.method,
-    headers,
-    body,
+    headers: request.headers,
+    body: body ?? (request.body && (await request.arrayBuffer())),
     signal: request.signal,
     redirect: request.redirect,
     credentials: request.credentials,
@@ -299,70 +123,114 @@ async function routeAndEncode(runtime: ResolvedRuntime, operation: OperationInfo
   });
 }
 
-function assertTransport(runtime: ResolvedRuntime, url: string): void {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === "http:" && !isLoopbackHost(hostname) && !runtime.allowInsecureHttp) {
-    throw optionError(
-      runtime.packageName,
-      "baseUrl",
-      `would send a request over http:// to non-loopback host "${hostname}"; use https:// or set allowInsecureHttp: true`,
-    );
-  }
-}
-
-/** The middleware that applies the spec's security schemes, server overrides, option headers and encodings. */
-function createRuntimeMiddleware(runtime: ResolvedRuntime): Middleware {
-  return {
-    async onRequest({ request, schemaPath }) {
-      const operation = runtime.operations[schemaPath]?.[request.method.toLowerCase()];
-      if (!operation) return undefined;
-      const outgoing = await routeAndEncode(runtime, operation, request);
-      assertTransport(runtime, outgoing.url);
-      const requirement = chooseRequirement(runtime, operation, outgoing.headers);
-      for (const binding of runtime.headerBindings ?? []) {
-        if (binding.operationIds && !binding.operationIds.includes(operation.operationId)) continue;
-        if (!isConfigured(binding.value) || outgoing.headers.has(binding.header)) continue;
-        outgoing.headers.set(binding.header, await reveal(binding.value, binding.option, runtime.packageName, operation));
-      }
-      for (const scheme of requirement) await applyScheme(runtime, operation, outgoing.headers, scheme);
-      return outgoing;
+/** Hook for operations with their own `servers`: moves them to the vendor's base URL for that operation. */
+export const useOperationServer: SpecHook = (client, { baseUrl, operationBaseUrls }) =>
+  client.use({
+    onRequest({ request, schemaPath }) {
+      const target = operationBaseUrls?.[`${request.method} ${schemaPath}`];
+      const base = baseUrl.replace(/\/+$/, "");
+      // Only requests on the client's own base move; a per-call `baseUrl` is the caller's explicit choice.
+      if (target && request.url.startsWith(base)) return rebuildRequest(request, target.replace(/\/+$/, "") + request.url.slice(base.length));
+      return undefined;
     },
-    async onResponse({ response, options }) {
-      // The generated types promise a string for text/plain success bodies; openapi-fetch's default
-      // JSON parsing would throw on them instead, so hand it the string as JSON.
-      if (options.parseAs !== "json" || !response.ok || response.status === 204 || response.status === 205) return undefined;
-      if (!/^text\/plain\b/i.test(response.headers.get("Content-Type") ?? "")) return undefined;
-      const headers = new Headers(response.headers);
-      headers.set("Content-Type", "application/json");
-      headers.delete("Content-Length");
-      const text = await response.text();
-      return new Response(JSON.stringify(text), { status: response.status, statusText: response.statusText, headers });
-    },
-  };
-}
-
-/** Creates an openapi-fetch client for a vendor's generated `paths`, with auth applied by middleware. */
-export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions, vendor: VendorRuntime): Client<Paths> {
-  const { packageName } = vendor;
-  assertOptionsObject(packageName, options);
-  if (options.fetch !== undefined && typeof options.fetch !== "function") {
-    throw optionError(packageName, "fetch", `must be a function compatible with globalThis.fetch; received ${describe(options.fetch, false)}`);
-  }
-  if (options.headers !== undefined && (typeof options.headers !== "object" || options.headers === null)) {
-    throw optionError(packageName, "headers", `must be an object of header names to values; received ${describe(options.headers, false)}`);
-  }
-  if (options.allowInsecureHttp !== undefined && typeof options.allowInsecureHttp !== "boolean") {
-    throw optionError(packageName, "allowInsecureHttp", `must be a boolean; received ${describe(options.allowInsecureHttp, false)}`);
-  }
-  const baseUrl = assertBaseUrl(packageName, "baseUrl", options.baseUrl === undefined ? vendor.defaultBaseUrl : options.baseUrl, options.allowInsecureHttp);
-  const runtime: ResolvedRuntime = { ...vendor, baseUrl, allowInsecureHttp: options.allowInsecureHttp === true };
-  const customFetch = options.fetch;
-  const client = createFetchClient<Paths>({
-    baseUrl,
-    headers: options.headers,
-    // Resolve fetch at call time so a polyfill or test double installed later still applies.
-    fetch: customFetch ? (input: Request) => customFetch(input) : (input: Request) => globalThis.fetch(input),
   });
-  client.use(createRuntimeMiddleware(runtime));
+
+/** Hook for form-encoded request bodies: openapi-fetch sends JSON unless the caller sets the form Content-Type. */
+export const encodeFormBody: SpecHook = (client, _runtime, keys) =>
+  client.use({
+    async onRequest({ request, schemaPath }) {
+      if (!keys.includes(`${request.method} ${schemaPath}`) || !/^application\/json/i.test(request.headers.get("Content-Type") ?? "")) return undefined;
+      request.headers.set("Content-Type", "application/x-www-form-urlencoded");
+      // Encoded as openapi-fetch encodes a form body the caller asked for.
+      return rebuildRequest(request, request.url, new URLSearchParams(await request.json()));
+    },
+  });
+
+/** Hook for text/plain success bodies: the generated types promise a string, which openapi-fetch's JSON parsing would reject. */
+export const readTextBody: SpecHook = (client) =>
+  client.use({
+    async onResponse({ response, options }) {
+      if (options.parseAs !== "json" || !response.ok || !response.body || !/^text\/plain/i.test(response.headers.get("Content-Type") ?? "")) return undefined;
+      return new Response(JSON.stringify(await response.text()), response);
+    },
+  });
+
+/** Creates an openapi-fetch client for a vendor's generated `paths`, with the spec's security applied by middleware. */
+export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions & { readonly auth?: object }, spec: ClientSpec, vendor: VendorRuntime): Client<Paths> {
+  const { packageName, authHeaders = [] } = vendor;
+  const { operations, schemes } = spec;
+  const listAuthKeys = (scheme: string) => [vendor.auth[scheme] ?? []].flat();
+  const known = [...Object.values(vendor.auth).flat(), ...authHeaders.map(({ option }) => option)];
+  assertKind(packageName, "options", options ?? null, "object");
+  const kinds = { fetch: "function", headers: "object", allowInsecureHttp: "boolean", auth: "object" } as const;
+  for (const option of Object.keys(kinds) as (keyof typeof kinds)[]) assertKind(packageName, option, options[option], kinds[option]);
+  const { fetch: customFetch, headers, allowInsecureHttp } = options;
+  const auth: Readonly<Record<string, unknown>> = { ...options.auth };
+  for (const key in auth) {
+    if (!known.includes(key)) failOption(packageName, `auth.${key}`, `is not known; expected one of auth.${known.join(", auth.")}`);
+    assertKind(packageName, `auth.${key}`, auth[key], "string or function");
+  }
+  const baseUrl = assertBaseUrl(packageName, "baseUrl", options.baseUrl === undefined ? spec.baseUrl : options.baseUrl, allowInsecureHttp);
+
+  /** Sets `header` from the auth option(s) `keys` unless it is set: Basic when there are two (username, password). */
+  async function setHeader(requestHeaders: Headers, header: string, prefix: string, keys: readonly string[]): Promise<void> {
+    if (requestHeaders.has(header)) return;
+    const parts: string[] = [];
+    for (const key of keys) {
+      const source = auth[key];
+      const part: unknown = typeof source === "function" ? await source() : source;
+      // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
+      if (typeof part !== "string" || !part) return;
+      parts.push(part);
+    }
+    // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
+    requestHeaders.set(header, prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]));
+  }
+
+  /** Throws, so nothing is sent, unless the headers satisfy one of the marked operation's security alternatives. */
+  function assertCredentials(requestHeaders: Headers): void {
+    const key = requestHeaders.get(OPERATION_HEADER) ?? "";
+    requestHeaders.delete(OPERATION_HEADER);
+    const security = key ? operations[key] ?? spec.security : [];
+    if (!security[0] || security.some((schemeSet) => schemeSet.every((scheme) => requestHeaders.has(schemes[scheme]![0])))) return;
+    const needed = security.map((schemeSet) => schemeSet.flatMap(listAuthKeys).map((option) => `auth.${option}`).join(" + ")).join(" or ");
+    throw Object.assign(new Error(`${packageName}: ${key} needs ${needed}, which is not configured; the request was not sent`), {
+      name: "MissingCredentialError",
+      code: "ERR_MISSING_CREDENTIAL",
+    });
+  }
+
+  // The credential check runs here, on the final request, after every middleware had its turn.
+  const send = async (request: Request): Promise<Response> => {
+    assertCredentials(request.headers);
+    // Resolve fetch at call time so a polyfill or test double installed later still applies.
+    return (customFetch ?? fetch)(request);
+  };
+
+  const client = createFetchClient<Paths>({ baseUrl, headers, fetch: send });
+  client.use({
+    async onRequest({ request, schemaPath, options: { fetch } }) {
+      const key = `${request.method} ${schemaPath}`;
+      const security = operations[key] ?? spec.security;
+      // A per-call `baseUrl` gets the same transport check as the client's (already checked: skipped).
+      if (!request.url.startsWith(baseUrl.replace(/\/*$/, "/"))) assertBaseUrl(packageName, "baseUrl", new URL(request.url).origin, allowInsecureHttp);
+      const requestHeaders = request.headers;
+      for (const { header, option, operations: only } of authHeaders) {
+        if (!only || only.includes(key)) await setHeader(requestHeaders, header, "", [option]);
+      }
+      const isReady = (scheme: string) => requestHeaders.has(schemes[scheme]![0]) || listAuthKeys(scheme).every((option) => auth[option]);
+      // With no alternative complete, fill in what is configured of the first: a middleware that runs
+      // later (a token source) may supply the rest.
+      for (const scheme of security.find((schemeSet) => schemeSet.every(isReady)) ?? security[0] ?? []) {
+        const [header, prefix = ""] = schemes[scheme]!;
+        await setHeader(requestHeaders, header, prefix, listAuthKeys(scheme));
+      }
+      requestHeaders.set(OPERATION_HEADER, key);
+      // A per-call `fetch` bypasses `send`, so such a request is checked now.
+      if (fetch !== send) assertCredentials(requestHeaders);
+      return request;
+    },
+  });
+  for (const [hook, ...keys] of spec.hooks) hook(client as Client<{}>, { ...spec, ...vendor, baseUrl }, keys);
   return client;
 }

@@ -1,6 +1,6 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
+import { clientSpec } from "./generated/metadata.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
@@ -25,16 +25,8 @@ export interface ClientOptions extends BaseClientOptions {
 
 /** Creates a typed client for AuthAPI's long- and short-term token endpoints. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const auth = readAuth(PACKAGE_NAME, options, ["clientId", "longToken", "shortToken"]);
-  return createRuntimeClient<paths>(options, {
+  return createRuntimeClient<paths>(options, clientSpec, {
     packageName: PACKAGE_NAME,
-    defaultBaseUrl: resolveServerUrl(servers[0]),
-    bindings: {
-      ClientKey: { option: "auth.clientId", value: auth.clientId },
-      LongTokenAuth: { option: "auth.longToken", value: auth.longToken },
-      ShortTokenAuth: { option: "auth.shortToken", value: auth.shortToken },
-    },
-    operations: operationIndex,
-    securitySchemes,
+    auth: { ClientKey: "clientId", LongTokenAuth: "longToken", ShortTokenAuth: "shortToken" },
   });
 }

@@ -1,11 +1,10 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
+import { clientSpec, defaultServer, operationServers } from "./generated/metadata.js";
 import {
   assertBaseUrl,
-  basicSecret,
+  assertKind,
   createRuntimeClient,
-  readAuth,
-  resolveServerUrl,
+  failOption,
   type BaseClientOptions,
   type SecretSource,
 } from "./generated/runtime.js";
@@ -15,8 +14,6 @@ export type { components, operations, paths } from "./generated/schema.js";
 export type { SecretSource } from "./generated/runtime.js";
 
 const PACKAGE_NAME = "@tokenkit/genesys";
-const API_SERVER = servers[0];
-const LOGIN_SERVER = { url: operationIndex["/oauth/token"].post.servers[0], variables: API_SERVER.variables };
 
 /** Genesys Cloud credentials: an OAuth access token for /api/v2, and the OAuth client for /oauth/token. */
 export interface GenesysAuth {
@@ -37,13 +34,10 @@ export interface ClientOptions extends BaseClientOptions {
 }
 
 function readRegion(region: unknown): string {
-  if (region === undefined) return API_SERVER.variables.region.default;
+  if (region === undefined) return defaultServer.variables.region;
   // A bare host name: anything else would let the option rewrite the URL's scheme, port or path.
   if (typeof region !== "string" || !/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/i.test(region)) {
-    throw Object.assign(
-      new TypeError(`${PACKAGE_NAME}: option "region" must be a region host name such as "mypurecloud.ie"; received ${typeof region === "string" ? JSON.stringify(region.slice(0, 80)) : typeof region}`),
-      { code: "ERR_INVALID_OPTION", option: "region" },
-    );
+    failOption(PACKAGE_NAME, "region", `must be a region host name such as "mypurecloud.ie"; received ${typeof region === "string" ? JSON.stringify(region) : typeof region}`);
   }
   return region;
 }
@@ -57,24 +51,15 @@ function deriveLoginUrl(baseUrl: string): string {
 
 /** Creates a typed client for Genesys Cloud's token endpoints, with /oauth/token routed to the login host. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const auth = readAuth(PACKAGE_NAME, options, ["accessToken", "clientId", "clientSecret"]);
+  assertKind(PACKAGE_NAME, "options", options ?? null, "object");
   const region = readRegion(options.region);
   const custom = options.baseUrl !== undefined;
-  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", custom ? options.baseUrl : resolveServerUrl(API_SERVER, { region }), options.allowInsecureHttp);
-  const defaultLoginUrl = custom ? deriveLoginUrl(baseUrl) : resolveServerUrl(LOGIN_SERVER, { region });
+  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", custom ? options.baseUrl : defaultServer.url.replace("{region}", region), options.allowInsecureHttp);
+  const defaultLoginUrl = custom ? deriveLoginUrl(baseUrl) : operationServers.requestClientCredentialsToken.replace("{region}", region);
   const loginUrl = assertBaseUrl(PACKAGE_NAME, "loginUrl", options.loginUrl === undefined ? defaultLoginUrl : options.loginUrl, options.allowInsecureHttp);
-  return createRuntimeClient<paths>(
-    { ...options, baseUrl },
-    {
-      packageName: PACKAGE_NAME,
-      defaultBaseUrl: baseUrl,
-      operationBaseUrls: { requestClientCredentialsToken: loginUrl },
-      bindings: {
-        PureCloudOAuth: { option: "auth.accessToken", value: auth.accessToken },
-        ClientBasic: { option: "auth.clientId + auth.clientSecret", value: basicSecret(auth.clientId, auth.clientSecret) },
-      },
-      operations: operationIndex,
-      securitySchemes,
-    },
-  );
+  return createRuntimeClient<paths>({ ...options, baseUrl }, clientSpec, {
+    packageName: PACKAGE_NAME,
+    auth: { PureCloudOAuth: "accessToken", ClientBasic: ["clientId", "clientSecret"] },
+    operationBaseUrls: { "POST /oauth/token": loginUrl },
+  });
 }

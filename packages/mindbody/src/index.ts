@@ -1,6 +1,6 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
+import { clientSpec } from "./generated/metadata.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
@@ -35,16 +35,9 @@ type SiteScopedPaths = { [Path in keyof paths]: { [Method in keyof paths[Path]]:
 export function createClient(options: ClientOptions & { readonly auth: { readonly siteId: string } }): Client<SiteScopedPaths>;
 export function createClient(options?: ClientOptions): Client<paths>;
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const auth = readAuth(PACKAGE_NAME, options, ["apiKey", "siteId", "staffToken"]);
-  return createRuntimeClient<paths>(options, {
+  return createRuntimeClient<paths>(options, clientSpec, {
     packageName: PACKAGE_NAME,
-    defaultBaseUrl: resolveServerUrl(servers[0]),
-    bindings: {
-      ApiKey: { option: "auth.apiKey", value: auth.apiKey },
-      StaffUserToken: { option: "auth.staffToken", value: auth.staffToken },
-    },
-    headerBindings: [{ header: "siteId", option: "auth.siteId", value: auth.siteId }],
-    operations: operationIndex,
-    securitySchemes,
+    auth: { ApiKey: "apiKey", StaffUserToken: "staffToken" },
+    authHeaders: [{ header: "siteId", option: "siteId" }],
   });
 }

@@ -1,6 +1,6 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { basicSecret, createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
+import { clientSpec } from "./generated/metadata.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
@@ -25,16 +25,9 @@ export interface ClientOptions extends BaseClientOptions {
 
 /** Creates a typed client for SFTPGo's REST API token endpoints (admin and user). */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const auth = readAuth(PACKAGE_NAME, options, ["username", "password", "otp", "token"]);
-  return createRuntimeClient<paths>(options, {
+  return createRuntimeClient<paths>(options, clientSpec, {
     packageName: PACKAGE_NAME,
-    defaultBaseUrl: resolveServerUrl(servers[0]),
-    bindings: {
-      BasicAuth: { option: "auth.username + auth.password", value: basicSecret(auth.username, auth.password) },
-      BearerAuth: { option: "auth.token", value: auth.token },
-    },
-    headerBindings: [{ header: "X-SFTPGO-OTP", option: "auth.otp", value: auth.otp, operationIds: ["getToken", "getUserToken"] }],
-    operations: operationIndex,
-    securitySchemes,
+    auth: { BasicAuth: ["username", "password"], BearerAuth: "token" },
+    authHeaders: [{ header: "X-SFTPGO-OTP", option: "otp", operations: ["GET /api/v2/token", "GET /api/v2/user/token"] }],
   });
 }

@@ -1,6 +1,6 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { basicSecret, createRuntimeClient, readAuth, resolveServerUrl, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
+import { clientSpec } from "./generated/metadata.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
@@ -23,15 +23,8 @@ export interface ClientOptions extends BaseClientOptions {
 
 /** Creates a typed client for Vidispine's (VidiCore's) user token endpoints. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const auth = readAuth(PACKAGE_NAME, options, ["username", "password", "token"]);
-  return createRuntimeClient<paths>(options, {
+  return createRuntimeClient<paths>(options, clientSpec, {
     packageName: PACKAGE_NAME,
-    defaultBaseUrl: resolveServerUrl(servers[0]),
-    bindings: {
-      BasicAuth: { option: "auth.username + auth.password", value: basicSecret(auth.username, auth.password) },
-      TokenAuth: { option: "auth.token", value: auth.token },
-    },
-    operations: operationIndex,
-    securitySchemes,
+    auth: { BasicAuth: ["username", "password"], TokenAuth: "token" },
   });
 }

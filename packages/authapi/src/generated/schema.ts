@@ -58,7 +58,7 @@ export interface paths {
          * Revoke a token
          * @description Revokes a short-term or long-term token by its token id. Revoking a token that is
          *     already revoked succeeds again. The caller's token (short- or long-term) needs the
-         *     `tokens:revoke` scope.
+         *     `tokens:revoke` scope (otherwise 403).
          */
         post: operations["revokeToken"];
         delete?: never;
@@ -88,22 +88,46 @@ export interface components {
         LongTokenRequest: {
             /**
              * @description How the client proves who it is.
+             * @example client_credentials
              * @enum {string}
              */
             grant_type: "client_credentials" | "assertion";
-            /** @description The client id issued by Click2Mail. */
+            /**
+             * @description The client id issued by Click2Mail.
+             * @example c2m_client_42
+             */
             client_id: string;
-            /** @description The client secret, for `client_credentials` with a secret. */
+            /**
+             * @description The client secret, for `client_credentials` with a secret.
+             * @example s3cr3t-value
+             */
             client_secret?: string;
-            /** @description A one-time code, when the account's policy asks for one. */
+            /**
+             * @description A one-time code, when the account's policy asks for one.
+             * @example 123456
+             */
             otp_code?: string;
-            /** @description The kind of assertion; needed with `grant_type` `assertion`. */
+            /**
+             * @description The kind of assertion; needed with `grant_type` `assertion`.
+             * @example urn:ietf:params:oauth:client-assertion-type:jwt-bearer
+             */
             assertion_type?: string;
-            /** @description The assertion itself, for example a JWT signed with the client's private key. */
+            /**
+             * @description The assertion itself, for example a JWT signed with the client's private key.
+             * @example eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJjMm1fY2xpZW50XzQyIn0.c2ln
+             */
             assertion?: string;
-            /** @description Scopes to give the long-term token. */
+            /**
+             * @description Scopes to give the long-term token.
+             * @example [
+             *       "jobs:submit"
+             *     ]
+             */
             scopes?: string[];
-            /** @description Requested lifetime in seconds, from 1 hour to 90 days; the server may shorten it. */
+            /**
+             * @description Requested lifetime in seconds, from 1 hour to 90 days; the server may shorten it.
+             * @example 2592000
+             */
             ttl_seconds?: number;
         };
         /**
@@ -122,21 +146,37 @@ export interface components {
         LongTokenResponse: {
             /**
              * @description Always `Bearer`.
+             * @example Bearer
              * @enum {string}
              */
             token_type: "Bearer";
-            /** @description The long-term token (opaque or a JWT, depending on the deployment). */
+            /**
+             * @description The long-term token (opaque or a JWT, depending on the deployment).
+             * @example lt_7c41d09a2b6e4f58
+             */
             access_token: string;
-            /** @description Seconds until the token expires. */
+            /**
+             * @description Seconds until the token expires.
+             * @example 2592000
+             */
             expires_in: number;
             /**
              * Format: date-time
              * @description When the token expires.
+             * @example 2025-07-01T12:00:00Z
              */
             expires_at: string;
-            /** @description The scopes granted. */
+            /**
+             * @description The scopes granted.
+             * @example [
+             *       "jobs:submit"
+             *     ]
+             */
             scopes?: string[];
-            /** @description Server-generated id of this token; use it to revoke the token. */
+            /**
+             * @description Server-generated id of this token; use it to revoke the token.
+             * @example tok_lt_5e8a1c
+             */
             token_id?: string;
         };
         /**
@@ -148,9 +188,17 @@ export interface components {
          *     }
          */
         ShortTokenRequest: {
-            /** @description The long-term token; not needed when it is sent in the Authorization header. */
+            /**
+             * @description The long-term token; not needed when it is sent in the Authorization header.
+             * @example lt_7c41d09a2b6e4f58
+             */
             long_token?: string;
-            /** @description Narrower scopes for the new token; by default it gets the long-term token's scopes. */
+            /**
+             * @description Narrower scopes for the new token; by default it gets the long-term token's scopes.
+             * @example [
+             *       "jobs:submit"
+             *     ]
+             */
             scopes?: string[];
         };
         /**
@@ -169,21 +217,37 @@ export interface components {
         ShortTokenResponse: {
             /**
              * @description Always `Bearer`.
+             * @example Bearer
              * @enum {string}
              */
             token_type: "Bearer";
-            /** @description The short-lived JWT. */
+            /**
+             * @description The short-lived JWT.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjMm0ifQ.c2ln
+             */
             access_token: string;
-            /** @description Seconds until the token expires, for example 900 (15 minutes). */
+            /**
+             * @description Seconds until the token expires, for example 900 (15 minutes).
+             * @example 900
+             */
             expires_in: number;
             /**
              * Format: date-time
              * @description When the token expires.
+             * @example 2025-06-01T12:15:00Z
              */
             expires_at: string;
-            /** @description The scopes granted. */
+            /**
+             * @description The scopes granted.
+             * @example [
+             *       "jobs:submit"
+             *     ]
+             */
             scopes?: string[];
-            /** @description Server-generated id of this token; use it to revoke the token. */
+            /**
+             * @description Server-generated id of this token; use it to revoke the token.
+             * @example tok_st_2b9f4d
+             */
             token_id?: string;
         };
         /**
@@ -194,12 +258,24 @@ export interface components {
          *     }
          */
         AuthError: {
-            /** @description An OAuth-style error code, for example `invalid_grant`, `invalid_token`, `insufficient_scope`, `not_found` or `rate_limited`. */
+            /**
+             * @description An OAuth-style error code, for example `invalid_grant`, `invalid_token`, `insufficient_scope`, `not_found` or `rate_limited`.
+             * @example invalid_grant
+             */
             code: string;
-            /** @description A human-readable explanation. */
+            /**
+             * @description A human-readable explanation.
+             * @example The client credentials were not accepted.
+             */
             message: string;
-            /** @description More about the error, when the server has it. */
-            details?: Record<string, never>;
+            /**
+             * @description More about the error, when the server has it. The vendor documents it only as an
+             *     object and names no fields, so any fields are allowed.
+             * @example {}
+             */
+            details?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: {
@@ -243,6 +319,26 @@ export interface components {
                  * @example {
                  *       "code": "insufficient_scope",
                  *       "message": "The token does not have the tokens:write scope."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthError"];
+            };
+        };
+        /**
+         * @description The caller's token lacks the `tokens:revoke` scope. Not in the vendor's reference: the
+         *     vendor requires `tokens:revoke` on revoke but lists only 401 and 404 for it, so 403 (the
+         *     status the vendor documents on issue for a missing `tokens:write`) is this file's
+         *     decision; the sandbox (`@tokenkit/sandbox`) sends it.
+         */
+        RevokeForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "insufficient_scope",
+                 *       "message": "The token does not have the tokens:revoke scope."
                  *     }
                  */
                 "application/json": components["schemas"]["AuthError"];
@@ -368,6 +464,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RevokeForbidden"];
             404: components["responses"]["NotFound"];
         };
     };

@@ -116,6 +116,7 @@ export interface components {
         ClientCredentialsTokenRequest: {
             /**
              * @description Always `client_credentials` for this grant.
+             * @example client_credentials
              * @enum {string}
              */
             grant_type: "client_credentials";
@@ -129,11 +130,20 @@ export interface components {
          *     }
          */
         ClientCredentialsTokenResponse: {
-            /** @description The token; send it as `Authorization: Bearer <access_token>`. */
+            /**
+             * @description The token; send it as `Authorization: Bearer <access_token>`.
+             * @example c3VwZXItc2VjcmV0LWFjY2Vzcy10b2tlbi12YWx1ZQ
+             */
             access_token: string;
-            /** @description The token type, `bearer`. */
+            /**
+             * @description The token type, `bearer`.
+             * @example bearer
+             */
             token_type: string;
-            /** @description Seconds until the token expires (the OAuth client's token validity, 86400 by default). */
+            /**
+             * @description Seconds until the token expires (the OAuth client's token validity, 86400 by default).
+             * @example 86400
+             */
             expires_in: number;
         };
         /**
@@ -144,9 +154,15 @@ export interface components {
          *     }
          */
         OAuthError: {
-            /** @description An OAuth error code such as `invalid_client`, `invalid_request` or `unauthorized_client`. */
+            /**
+             * @description An OAuth error code such as `invalid_client`, `invalid_request` or `unauthorized_client`.
+             * @example invalid_client
+             */
             error: string;
-            /** @description A human-readable explanation. */
+            /**
+             * @description A human-readable explanation.
+             * @example client not found
+             */
             error_description?: string;
         };
         /**
@@ -157,9 +173,15 @@ export interface components {
          *     }
          */
         NamedEntity: {
-            /** @description The entity's globally unique id. */
+            /**
+             * @description The entity's globally unique id.
+             * @example 8e0f8f3c-1f5d-4c1a-9a40-0b6d3e2f7a11
+             */
             id?: string;
-            /** @description The entity's name. */
+            /**
+             * @description The entity's name.
+             * @example Example Org
+             */
             name?: string;
         };
         /**
@@ -169,7 +191,10 @@ export interface components {
          *     }
          */
         Entity: {
-            /** @description The entity's globally unique id. */
+            /**
+             * @description The entity's globally unique id.
+             * @example 8e0f8f3c-1f5d-4c1a-9a40-0b6d3e2f7a11
+             */
             id?: string;
         };
         /**
@@ -181,13 +206,20 @@ export interface components {
          *     }
          */
         DomainEntityRef: {
-            /** @description The entity's globally unique id. */
+            /**
+             * @description The entity's globally unique id.
+             * @example 5d2e7a61-3b4c-4f8e-a1d2-9c0b8e7f6a55
+             */
             id?: string;
-            /** @description The entity's name. */
+            /**
+             * @description The entity's name.
+             * @example Pat Admin
+             */
             name?: string;
             /**
              * Format: uri-reference
              * @description The URI of the entity.
+             * @example /api/v2/users/5d2e7a61-3b4c-4f8e-a1d2-9c0b8e7f6a55
              */
             selfUri?: string;
         };
@@ -199,10 +231,16 @@ export interface components {
          *     }
          */
         RoleDivision: {
-            /** @description The role's id. */
-            roleId?: string;
-            /** @description The division's id. */
-            divisionId?: string;
+            /**
+             * @description The role's id.
+             * @example 7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+             */
+            roleId: string;
+            /**
+             * @description The division's id.
+             * @example 1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e
+             */
+            divisionId: string;
         };
         /**
          * @description The OAuth client that issued the token (simplified to the fields tokenkit documents).
@@ -219,39 +257,61 @@ export interface components {
          *     }
          */
         OrgOAuthClient: {
-            /** @description The client's globally unique id. */
+            /**
+             * @description The client's globally unique id.
+             * @example 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+             */
             id?: string;
-            /** @description The client's name. */
+            /**
+             * @description The client's name.
+             * @example tokenkit integration
+             */
             name: string;
             /**
              * Format: date-time
              * @description When the client was created (ISO-8601, UTC).
+             * @example 2025-01-15T09:00:00.000Z
              */
             dateCreated?: string;
             /**
              * Format: date-time
              * @description When the client was last changed (ISO-8601, UTC).
+             * @example 2025-03-01T16:45:00.000Z
              */
             dateModified?: string;
             createdBy?: components["schemas"]["DomainEntityRef"];
             modifiedBy?: components["schemas"]["DomainEntityRef"];
             /**
              * @description The OAuth grant the client uses.
+             * @example CLIENT-CREDENTIALS
              * @enum {string}
              */
             authorizedGrantType: "CODE" | "TOKEN" | "SAML2-BEARER" | "PASSWORD" | "CLIENT-CREDENTIALS";
-            /** @description The scopes the client may request. */
+            /**
+             * @description The scopes the client may request.
+             * @example []
+             */
             scope?: string[];
-            /** @description Roles and divisions granted to a client-credentials client. */
+            /**
+             * @description Roles and divisions granted to a client-credentials client.
+             * @example [
+             *       {
+             *         "roleId": "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+             *         "divisionId": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"
+             *       }
+             *     ]
+             */
             roleDivisions?: components["schemas"]["RoleDivision"][];
             /**
              * @description The client's state. When a client is disabled, every token it issued stops working.
+             * @example active
              * @enum {string}
              */
             state?: "active" | "disabled" | "inactive";
             /**
              * Format: date-time
              * @description When an inactive client will be deleted (ISO-8601, UTC).
+             * @example 2025-12-31T00:00:00.000Z
              */
             dateToDelete?: string;
             organization?: components["schemas"]["NamedEntity"];
@@ -266,7 +326,10 @@ export interface components {
          *     }
          */
         TokenInfoClonedUser: {
-            /** @description The id of the original, native user. */
+            /**
+             * @description The id of the original, native user.
+             * @example 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
+             */
             id?: string;
             organization?: components["schemas"]["Entity"];
         };
@@ -295,13 +358,19 @@ export interface components {
         TokenInfo: {
             organization?: components["schemas"]["NamedEntity"];
             homeOrganization?: components["schemas"]["NamedEntity"];
-            /** @description The scopes authorized for the OAuth client. */
+            /**
+             * @description The scopes authorized for the OAuth client.
+             * @example [
+             *       "users:readonly"
+             *     ]
+             */
             authorizedScope?: string[];
             clonedUser?: components["schemas"]["TokenInfoClonedUser"];
             OAuthClient?: components["schemas"]["OrgOAuthClient"];
             /**
              * Format: date-time
              * @description When the token expires if it stays idle (ISO-8601, UTC).
+             * @example 2025-06-02T14:30:00.000Z
              */
             dateTokenIdles?: string;
         };
@@ -317,16 +386,30 @@ export interface components {
          *     }
          */
         InactivityTimeoutGroupBundle: {
-            /** @description Which bundle wins when a user is in several (1 is the highest). */
+            /**
+             * Format: int32
+             * @description Which bundle wins when a user is in several (1 is the highest).
+             * @example 1
+             */
             priority: number;
-            /** @description The idle timeout for these groups, in seconds. */
+            /**
+             * Format: int32
+             * @description The idle timeout for these groups, in seconds.
+             * @example 1800
+             */
             timeoutSeconds: number;
             /**
              * @description The unit the timeout is shown in.
+             * @example Minutes
              * @enum {string}
              */
             inactivityTimeoutUnit?: "Minutes" | "Hours";
-            /** @description IDs of the groups the bundle applies to. */
+            /**
+             * @description IDs of the groups the bundle applies to.
+             * @example [
+             *       "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"
+             *     ]
+             */
             groups: string[];
         };
         /**
@@ -340,20 +423,41 @@ export interface components {
          */
         IdleTokenTimeout: {
             /**
+             * Format: int32
              * @description Seconds of inactivity after which a token expires: 300 to 28800 (5 minutes to 8
              *     hours); at most 900 when HIPAA compliance is enabled.
+             * @example 3600
              */
             idleTokenTimeoutSeconds?: number;
-            /** @description Whether idle tokens expire at all. */
+            /**
+             * @description Whether idle tokens expire at all.
+             * @example true
+             */
             enableIdleTokenTimeout?: boolean;
             /**
              * @description The unit the timeout is shown in (minutes or hours).
+             * @example Hours
              * @enum {string}
              */
             inactivityTimeoutUnit?: "Minutes" | "Hours";
-            /** @description Whether the per-group timeouts apply. */
+            /**
+             * @description Whether the per-group timeouts apply.
+             * @example false
+             */
             inactivityTimeoutGroupsEnabled?: boolean;
-            /** @description Per-group idle timeouts. */
+            /**
+             * @description Per-group idle timeouts.
+             * @example [
+             *       {
+             *         "priority": 1,
+             *         "timeoutSeconds": 1800,
+             *         "inactivityTimeoutUnit": "Minutes",
+             *         "groups": [
+             *           "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"
+             *         ]
+             *       }
+             *     ]
+             */
             inactivityTimeoutGroupBundles?: components["schemas"]["InactivityTimeoutGroupBundle"][];
         };
         /**
@@ -364,13 +468,25 @@ export interface components {
          *     }
          */
         Detail: {
-            /** @description A code for this detail. */
+            /**
+             * @description A code for this detail.
+             * @example invalid.value
+             */
             errorCode?: string;
-            /** @description The request field the detail is about. */
+            /**
+             * @description The request field the detail is about.
+             * @example idleTokenTimeoutSeconds
+             */
             fieldName?: string;
-            /** @description The id of the entity involved. */
+            /**
+             * @description The id of the entity involved.
+             * @example 8e0f8f3c-1f5d-4c1a-9a40-0b6d3e2f7a11
+             */
             entityId?: string;
-            /** @description The name of the entity involved. */
+            /**
+             * @description The name of the entity involved.
+             * @example Example Org
+             */
             entityName?: string;
         };
         /**
@@ -382,13 +498,20 @@ export interface components {
          *     }
          */
         Limit: {
-            /** @description The limit's key. */
+            /**
+             * @description The limit's key.
+             * @example token.rate.per.minute
+             */
             key?: string;
-            /** @description The limit's namespace. */
+            /**
+             * @description The limit's namespace.
+             * @example oauth
+             */
             namespace?: string;
             /**
              * Format: int64
              * @description The limit's value.
+             * @example 300
              */
             value?: number;
         };
@@ -402,27 +525,66 @@ export interface components {
          *     }
          */
         ErrorBody: {
-            /** @description A human-readable explanation. */
+            /**
+             * @description A human-readable explanation.
+             * @example Authentication failed
+             */
             message?: string;
-            /** @description A machine-readable error code. */
+            /**
+             * @description A machine-readable error code.
+             * @example authentication.required
+             */
             code?: string;
-            /** @description The HTTP status code. */
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             * @example 401
+             */
             status?: number;
-            /** @description The id of the entity involved. */
+            /**
+             * @description The id of the entity involved.
+             * @example 2f4c5a8e-0d1b-4e3a-9c7f-6b5d4a3e2f10
+             */
             entityId?: string;
-            /** @description The name of the entity involved. */
+            /**
+             * @description The name of the entity involved.
+             * @example user
+             */
             entityName?: string;
-            /** @description The message with `{placeholders}` for `messageParams`. */
+            /**
+             * @description The message with `{placeholders}` for `messageParams`.
+             * @example Value {value} is out of range for {field}
+             */
             messageWithParams?: string;
-            /** @description Values for the placeholders in `messageWithParams`. */
+            /**
+             * @description Values for the placeholders in `messageWithParams`.
+             * @example {
+             *       "value": "60",
+             *       "field": "idleTokenTimeoutSeconds"
+             *     }
+             */
             messageParams?: {
                 [key: string]: string;
             };
-            /** @description Correlation id of the request; quote it when asking Genesys for help. */
+            /**
+             * @description Correlation id of the request; quote it when asking Genesys for help.
+             * @example 6a1f0c2e-9d3b-4b8a-a7c5-2e4f6d8b0a13
+             */
             contextId?: string;
-            /** @description Details of the error. */
+            /**
+             * @description Details of the error.
+             * @example [
+             *       {
+             *         "errorCode": "invalid.value",
+             *         "fieldName": "idleTokenTimeoutSeconds"
+             *       }
+             *     ]
+             */
             details?: components["schemas"]["Detail"][];
-            /** @description Nested errors. */
+            /**
+             * @description Nested errors.
+             * @example []
+             */
             errors?: components["schemas"]["ErrorBody"][];
             limit?: components["schemas"]["Limit"];
         };

@@ -79,9 +79,15 @@ export interface components {
          *     }
          */
         IssueRequest: {
-            /** @description The staff member's username. */
+            /**
+             * @description The staff member's username.
+             * @example frontdesk.anna
+             */
             Username?: string;
-            /** @description The staff member's password. */
+            /**
+             * @description The staff member's password.
+             * @example correct-horse-battery-staple
+             */
             Password?: string;
         };
         /**
@@ -99,13 +105,20 @@ export interface components {
          *     }
          */
         IssueResponse: {
-            /** @description The kind of token, for example `Bearer`. */
+            /**
+             * @description The kind of token, for example `Bearer`.
+             * @example Bearer
+             */
             TokenType?: string;
-            /** @description The token itself; send it in the Authorization header of later calls. */
+            /**
+             * @description The token itself; send it in the Authorization header of later calls.
+             * @example 5b2d1f0c9a7e4f3b8c6d2e1a0f9b8c7d
+             */
             AccessToken?: string;
             /**
              * Format: date-time
              * @description When the token stops working, in UTC.
+             * @example 2025-06-02T14:30:00Z
              */
             Expires?: string;
             User?: components["schemas"]["User"];
@@ -123,23 +136,35 @@ export interface components {
             /**
              * Format: int64
              * @description The staff member's ID; always 0 for users of type Admin and Owner.
+             * @example 100000012
              */
             Id?: number;
-            /** @description The user's first name. */
+            /**
+             * @description The user's first name.
+             * @example Anna
+             */
             FirstName?: string;
-            /** @description The user's last name. */
+            /**
+             * @description The user's last name.
+             * @example Lopez
+             */
             LastName?: string;
             /**
-             * @description What kind of user this is.
+             * @description What kind of user this is. Mindbody lists these three values in the field's
+             *     description rather than as an enum.
+             * @example Staff
              * @enum {string}
              */
             Type?: "Staff" | "Owner" | "Admin";
         };
         /**
-         * @description Mindbody documents the revoke response body only as an object, with no fields.
+         * @description Mindbody documents the revoke response body only as an object and names no fields, so
+         *     any fields are allowed.
          * @example {}
          */
-        RevokeResponse: Record<string, never>;
+        RevokeResponse: {
+            [key: string]: unknown;
+        };
         /**
          * @description What went wrong, as Mindbody reports it. `Code` is one of Mindbody's error codes (for
          *     example `ClientNotFound`); the values in the examples here are illustrative.
@@ -149,9 +174,15 @@ export interface components {
          *     }
          */
         ApiError: {
-            /** @description A human-readable explanation. */
+            /**
+             * @description A human-readable explanation.
+             * @example The user name or password is incorrect.
+             */
             Message?: string;
-            /** @description A machine-readable error code. */
+            /**
+             * @description A machine-readable error code.
+             * @example InvalidUserCredentials
+             */
             Code?: string;
         };
         /**
@@ -198,7 +229,8 @@ export interface components {
     };
     parameters: {
         /**
-         * @description Version of the Public API; use `6`.
+         * @description Version of the Public API; use `6`. Another version is a path Mindbody's v6 document
+         *     does not describe (a generic 404, not declared here).
          * @example 6
          */
         Version: string;
@@ -226,7 +258,8 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Version of the Public API; use `6`.
+                 * @description Version of the Public API; use `6`. Another version is a path Mindbody's v6 document
+                 *     does not describe (a generic 404, not declared here).
                  * @example 6
                  */
                 version: components["parameters"]["Version"];
@@ -266,7 +299,8 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Version of the Public API; use `6`.
+                 * @description Version of the Public API; use `6`. Another version is a path Mindbody's v6 document
+                 *     does not describe (a generic 404, not declared here).
                  * @example 6
                  */
                 version: components["parameters"]["Version"];
@@ -301,7 +335,8 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Version of the Public API; use `6`.
+                 * @description Version of the Public API; use `6`. Another version is a path Mindbody's v6 document
+                 *     does not describe (a generic 404, not declared here).
                  * @example 6
                  */
                 version: components["parameters"]["Version"];

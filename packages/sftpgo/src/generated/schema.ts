@@ -96,11 +96,15 @@ export interface components {
          *     }
          */
         Token: {
-            /** @description The JWT; send it as `Authorization: Bearer <access_token>`. */
+            /**
+             * @description The JWT; send it as `Authorization: Bearer <access_token>`.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOlsiQVBJIl19.c2lnbmF0dXJl
+             */
             access_token: string;
             /**
              * Format: date-time
              * @description Expiry in UTC (RFC 3339, whole seconds).
+             * @example 2025-01-01T12:20:00Z
              */
             expires_at: string;
         };
@@ -112,9 +116,15 @@ export interface components {
          *     }
          */
         ApiResponse: {
-            /** @description A short message; may be empty. */
+            /**
+             * @description A short message; may be empty.
+             * @example Unauthorized
+             */
             message: string;
-            /** @description What went wrong; omitted when nothing did. */
+            /**
+             * @description What went wrong; omitted when nothing did.
+             * @example invalid credentials
+             */
             error?: string;
         };
     };

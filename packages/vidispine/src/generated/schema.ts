@@ -32,8 +32,8 @@ export interface paths {
         /**
          * Get an authentication token for a named user
          * @description Creates an authentication token for the user named in the path. The name must be the
-         *     calling user's own unless the caller has the `_administrator` role. The token is
-         *     returned as plain text.
+         *     calling user's own unless the caller has the `_administrator` role (otherwise 403); a
+         *     name that matches no user gets 404. The token is returned as plain text.
          */
         get: operations["getUserAuthToken"];
         put?: never;
@@ -56,9 +56,15 @@ export interface components {
          *     }
          */
         AuthenticationTokenType: {
-            /** @description The token; send it as `Authorization: token <token>`. */
+            /**
+             * @description The token; send it as `Authorization: token <token>`.
+             * @example admin-a9b8c7d6e5f40312
+             */
             token: string;
-            /** @description The username the token belongs to. */
+            /**
+             * @description The username the token belongs to.
+             * @example admin
+             */
             user: string;
         };
         /**
@@ -73,12 +79,58 @@ export interface components {
         ErrorText: string;
     };
     responses: {
+        /**
+         * @description The token was refused: `seconds` is above `userTokenMaxInterval` (60 s by default) and
+         *     the caller lacks the `_administrator` role, or a query parameter is malformed (for
+         *     example `seconds` that is not an integer or is below 1). Not in the vendor's reference:
+         *     Vidispine states the `seconds` rule but names no status for a refusal, so 400 is this
+         *     file's decision; the sandbox (`@tokenkit/sandbox`) sends it.
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example Query parameter "seconds" may be at most 60 for users without the _administrator role */
+                "text/plain": components["schemas"]["ErrorText"];
+            };
+        };
         /** @description The credentials or the token were not accepted. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                "text/plain": components["schemas"]["ErrorText"];
+            };
+        };
+        /**
+         * @description The path names another user and the caller lacks the `_administrator` role. Not in the
+         *     vendor's reference: Vidispine states that only administrators may get a token for
+         *     another user but names no status for a refusal, so 403 is this file's decision; the
+         *     sandbox (`@tokenkit/sandbox`) sends it.
+         */
+        OtherUserForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example Only users with the _administrator role may get a token for another user */
+                "text/plain": components["schemas"]["ErrorText"];
+            };
+        };
+        /**
+         * @description No user has the name given in the path. Only administrators see it: any other caller
+         *     gets 403 for every name but their own. Not in the vendor's reference, which names no
+         *     status for an unknown user, so 404 is this file's decision; the sandbox
+         *     (`@tokenkit/sandbox`) sends it.
+         */
+        UserNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example No user with this name exists */
                 "text/plain": components["schemas"]["ErrorText"];
             };
         };
@@ -103,7 +155,7 @@ export interface components {
         /**
          * @description Lifetime of the token in seconds. Without it the server's `userTokenDefaultInterval`
          *     applies. Values above `userTokenMaxInterval` are allowed only for `_administrator`
-         *     users.
+         *     users; anyone else gets 400. Vidispine states no lower bound; 1 is this file's.
          * @example 60
          */
         Seconds: number;
@@ -127,7 +179,7 @@ export interface operations {
                 /**
                  * @description Lifetime of the token in seconds. Without it the server's `userTokenDefaultInterval`
                  *     applies. Values above `userTokenMaxInterval` are allowed only for `_administrator`
-                 *     users.
+                 *     users; anyone else gets 400. Vidispine states no lower bound; 1 is this file's.
                  * @example 60
                  */
                 seconds?: components["parameters"]["Seconds"];
@@ -148,6 +200,7 @@ export interface operations {
                     "text/plain": components["schemas"]["TokenString"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             409: components["responses"]["UserDisabled"];
         };
@@ -165,7 +218,7 @@ export interface operations {
                 /**
                  * @description Lifetime of the token in seconds. Without it the server's `userTokenDefaultInterval`
                  *     applies. Values above `userTokenMaxInterval` are allowed only for `_administrator`
-                 *     users.
+                 *     users; anyone else gets 400. Vidispine states no lower bound; 1 is this file's.
                  * @example 60
                  */
                 seconds?: components["parameters"]["Seconds"];
@@ -191,7 +244,10 @@ export interface operations {
                     "text/plain": components["schemas"]["TokenString"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OtherUserForbidden"];
+            404: components["responses"]["UserNotFound"];
             409: components["responses"]["UserDisabled"];
         };
     };

@@ -1,41 +1,30 @@
 import type { Client } from "openapi-fetch";
-import { operationIndex, securitySchemes, servers } from "./generated/metadata.js";
-import { assertBaseUrl, createRuntimeClient, type BasicSecret, type SecretSource } from "./generated/runtime.js";
+import { clientSpec } from "./generated/metadata.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { BasicSecret, SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "./generated/runtime.js";
 
 const PACKAGE_NAME = "@tokenkit/__ID__";
 
+/** __ID__ credentials, one option per secret; `createClient` maps them to the spec's security schemes. */
+export interface ClientAuth {
+  /** With `password`, sent as HTTP Basic (the spec's `BasicAuth` scheme). */
+  readonly username?: SecretSource;
+  readonly password?: SecretSource;
+}
+
 /** Options for {@link createClient}. */
-export interface ClientOptions {
-  /** Root URL of the API; defaults to the spec's first server. */
-  readonly baseUrl?: string;
-  /** Credentials keyed by the spec's security scheme names. */
-  readonly auth?: Readonly<Record<string, SecretSource | BasicSecret>>;
-  /** A fetch implementation to use instead of `globalThis.fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Headers sent with every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Allow `http://` to a non-loopback host (credentials then travel in clear text). */
-  readonly allowInsecureHttp?: boolean;
+export interface ClientOptions extends BaseClientOptions {
+  readonly auth?: ClientAuth;
 }
 
 /** Creates a typed client for __ID__'s token endpoints. */
 export function createClient(options: ClientOptions = {}): Client<paths> {
-  const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", options.baseUrl ?? servers[0]?.url, options.allowInsecureHttp);
-  const bindings = Object.fromEntries(
-    Object.keys(securitySchemes).map((scheme) => [scheme, { option: `auth.${scheme}`, value: options.auth?.[scheme] }]),
-  );
-  return createRuntimeClient<paths>({
+  return createRuntimeClient<paths>(options, clientSpec, {
     packageName: PACKAGE_NAME,
-    baseUrl,
-    fetch: options.fetch,
-    headers: options.headers,
-    allowInsecureHttp: options.allowInsecureHttp,
-    bindings,
-    operations: operationIndex,
-    securitySchemes,
+    // Each security scheme of the spec → the `auth` option holding its credential ([username, password] for Basic).
+    auth: { BasicAuth: ["username", "password"] },
   });
 }
