@@ -49,6 +49,6 @@ const ADAPTERS = { mindbody, vidispine, sftpgo, genesys, authapi } as const;
  */
 export function createTokenClient<V extends VendorId>(vendor: V, options: TokenClientOptions<V>): TokenClient<V> {
   const adapter = typeof vendor === "string" && Object.hasOwn(ADAPTERS, vendor) ? ADAPTERS[vendor] : undefined;
-  if (!adapter) fail(undefined, "createTokenClient", `unknown vendor ${describe(vendor)}; expected one of ${Object.keys(ADAPTERS).join(", ")}`);
+  if (!adapter) fail({ vendor: undefined, operation: "createTokenClient" }, `unknown vendor ${describe(vendor)}; expected one of ${Object.keys(ADAPTERS).join(", ")}`);
   return buildClient(adapter as never, vendor, options as never) as TokenClient<V>;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeJwt, parseGoDuration } from "../src/adapters/sftpgo.js";
 import { createTokenClient, TokenError } from "../src/index.js";
 import { fakeJwt, json, stubFetch } from "./helpers.js";
 
@@ -129,6 +130,18 @@ describe("sftpgo adapter", () => {
     const token = await client.issue();
     await expect(client.introspect(token)).rejects.toMatchObject({ code: "invalid_argument", operation: "introspect" });
     expect(fetch.seen).toHaveLength(1);
+  });
+});
+
+describe("sftpgo helpers", () => {
+  it("decodes a JWT's claims locally (base64url, UTF-8) and refuses anything else", () => {
+    expect(decodeJwt(fakeJwt({ exp: 1_900_000_000, username: "zoë", aud: ["API"] }))).toEqual({ exp: 1_900_000_000, username: "zoë", aud: ["API"] });
+    for (const bad of ["opaque", "a.b", "a.!!.c", fakeJwt({}).replace(/\.[^.]+\./, ".WzFd."), `${fakeJwt({})}.x.y`]) expect(decodeJwt(bad), bad).toBeUndefined();
+  });
+
+  it("parses Go durations (X-Retry-In) and rejects anything else", () => {
+    expect([parseGoDuration("1.5s"), parseGoDuration("1m30s"), parseGoDuration("15ms"), parseGoDuration("250us")]).toEqual([1500, 90_000, 15, 0.25]);
+    for (const bad of [null, "", "10", "1x", "1s2", "soon"]) expect(parseGoDuration(bad), String(bad)).toBeUndefined();
   });
 });
 

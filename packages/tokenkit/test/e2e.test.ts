@@ -1,4 +1,4 @@
-import type { paths as GenesysPaths } from "@tokenkit/genesys";
+import { createClient as createGenesysClient, type paths as GenesysPaths } from "@tokenkit/genesys";
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import createFetchClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,8 +107,7 @@ describe("end to end against @tokenkit/sandbox", () => {
     expect(new Set(tokens).size).toBe(1);
     expect(sandbox.requestCount("genesys", "requestClientCredentialsToken")).toBe(1);
 
-    // A plain openapi-fetch client: the vendor package's own client checks its configured auth
-    // before later middleware runs, so it takes a token through `auth` instead (see client.api).
+    // Any openapi-fetch client takes the middleware; a vendor package's own client is tested below.
     const api = createFetchClient<GenesysPaths>({ baseUrl: sandbox.baseUrls.genesys });
     api.use(authMiddleware(source));
     expect((await api.GET("/api/v2/tokens/me")).response.status).toBe(200);
@@ -117,6 +116,24 @@ describe("end to end against @tokenkit/sandbox", () => {
     expect(after.response.status).toBe(200);
     expect(sandbox.requestCount("genesys", "requestClientCredentialsToken")).toBe(2);
     expect((await source.getToken()).accessToken).not.toBe(tokens[0]!.accessToken);
+  });
+
+  it("authMiddleware on a @tokenkit/genesys client with no token configured: the middleware's token is used, and replaced after a 401", async () => {
+    const client = createTokenClient("genesys", sandbox.clientOptions("genesys"));
+    const source = createTokenSource(client);
+    // No `auth` at all: the vendor client must leave the Authorization header to the middleware.
+    const api = createGenesysClient({ baseUrl: sandbox.baseUrls.genesys });
+    api.use(authMiddleware(source));
+    sandbox.resetRequestCounts();
+    const first = await api.GET("/api/v2/tokens/me");
+    expect(first.response.status).toBe(200);
+    expect(sandbox.requestCount("genesys", "requestClientCredentialsToken")).toBe(1);
+    const token = await source.getToken();
+    await client.revoke(token);
+    const again = await api.GET("/api/v2/tokens/me", { params: { query: { preserveIdleTTL: true } } });
+    expect(again.response.status).toBe(200);
+    expect(sandbox.requestCount("genesys", "requestClientCredentialsToken")).toBe(2);
+    expect((await source.getToken()).accessToken).not.toBe(token.accessToken);
   });
 
   it("bad credentials are unauthorized for every vendor", async () => {

@@ -1,9 +1,8 @@
 import { createClient, type components, type paths } from "@tokenkit/genesys";
 import type { Client } from "openapi-fetch";
-import { isObject } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
-import { exchange, readObject, readString } from "../core/http.js";
-import { createToken } from "../core/token.js";
+import { bearer, exchange, readObject } from "../core/http.js";
+import { readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Introspectable, Revocable, TokenClientBase } from "../core/types.js";
 
 /** Genesys Cloud credentials: an OAuth client with the client-credentials grant. */
@@ -30,60 +29,38 @@ export interface GenesysTokenClient
     Revocable<"genesys">,
     Introspectable<"genesys", GenesysTokenInfo> {}
 
-const ISSUED = "200 with an access_token body";
-
-/** The Genesys adapter: OAuth on the login host, `expires_in`, ErrorBody and OAuth error bodies. */
+/**
+ * The Genesys adapter: OAuth on the login host and `expires_in`. The default error reader covers
+ * both ErrorBody (API host) and OAuth `{error, error_description}` (login host) bodies, and core
+ * reads `inin-correlation-id` as the request id.
+ */
 export const genesys: Adapter<"genesys", GenesysTokenClientOptions> = {
   vendor: "genesys",
-  capabilities: { issue: true, renew: false, revoke: true, introspect: true },
   credentials: ["clientId", "clientSecret"],
-  authorize: (accessToken) => `Bearer ${accessToken}`,
-  readError(body, headers) {
-    // ErrorBody {message, code, status} from the API host; {error, error_description} from the login host.
-    const fields = isObject(body) ? body : {};
-    const code = fields.error ?? fields.code;
-    const message = fields.error_description ?? fields.message;
-    return { code, detail: isObject(body) ? [code, message].filter(Boolean).join(": ") : body, requestId: headers.get("inin-correlation-id") };
-  },
   setup(options, env) {
     const { credentials } = options;
     // region, baseUrl and loginUrl are checked by @tokenkit/genesys.
-    const shared = { region: options.region, baseUrl: options.baseUrl, loginUrl: options.loginUrl, fetch: env.fetch, allowInsecureHttp: options.allowInsecureHttp };
+    const base = { ...env.base, region: options.region, loginUrl: options.loginUrl };
     const auth = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
-    const wire = createClient({ ...shared, auth });
-    const bearerHeader = (accessToken: string) => ({ Authorization: `Bearer ${accessToken}` });
+    const wire = createClient({ ...base, auth });
     return {
-      api: createClient({ ...shared, auth: { ...auth, accessToken: env.token } }),
+      api: createClient({ ...base, auth: { ...auth, accessToken: env.token } }),
       operations: {
         async issue(call) {
-          // expires_in counts from when the login host answered; starting the clock earlier errs safe.
-          const started = Date.now();
-          const received = await exchange(call, ISSUED, (signal) =>
-            wire.POST("/oauth/token", { body: { grant_type: "client_credentials" }, signal, parseAs: "stream" }),
+          const received = await exchange(call, "200 with an access_token body", (init) =>
+            wire.POST("/oauth/token", { body: { grant_type: "client_credentials" }, ...init }),
           );
-          const body = readObject(call, ISSUED, received);
-          const accessToken = readString(call, ISSUED, received, body, "access_token");
-          const { expires_in: seconds, token_type: type } = body;
-          return createToken({
-            vendor: "genesys",
-            accessToken,
-            tokenType: typeof type === "string" ? type.toLowerCase() : "bearer",
-            expiresAt: typeof seconds === "number" && seconds >= 0 ? new Date(started + seconds * 1000) : undefined,
-            raw: body,
-          });
+          return readToken(received, "access_token");
         },
-        async revoke(token, call) {
-          await exchange(call, "204 (token deleted)", (signal) =>
-            wire.DELETE("/api/v2/tokens/me", { headers: bearerHeader(token.accessToken), signal, parseAs: "stream" }),
-          );
+        async revoke(call, token) {
+          await exchange(call, "204 (token deleted)", (init) => wire.DELETE("/api/v2/tokens/me", { headers: bearer(token.accessToken), ...init }));
         },
-        async introspect(token, call) {
-          const expected = "200 with a TokenInfo body";
+        async introspect(call, token) {
           // preserveIdleTTL: looking at a token must not keep it alive.
-          const received = await exchange(call, expected, (signal) =>
-            wire.GET("/api/v2/tokens/me", { params: { query: { preserveIdleTTL: true } }, headers: bearerHeader(token.accessToken), signal, parseAs: "stream" }),
+          const received = await exchange(call, "200 with a TokenInfo body", (init) =>
+            wire.GET("/api/v2/tokens/me", { params: { query: { preserveIdleTTL: true } }, headers: bearer(token.accessToken), ...init }),
           );
-          return readObject(call, expected, received) as GenesysTokenInfo;
+          return readObject(received) as GenesysTokenInfo;
         },
       },
     };

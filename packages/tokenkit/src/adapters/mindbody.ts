@@ -1,10 +1,10 @@
 import { createClient, type paths } from "@tokenkit/mindbody";
 import type { Client } from "openapi-fetch";
-import { describe, isObject } from "../core/check.js";
+import { expectOption, isObject } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
-import { exchange, readObject, readString, type Call, type Received } from "../core/http.js";
-import { createToken, parseDate } from "../core/token.js";
-import type { Capabilities, CommonClientOptions, Renewable, Revocable, Token, TokenClientBase } from "../core/types.js";
+import { bearer, exchange, joinDetail } from "../core/http.js";
+import { readToken } from "../core/token.js";
+import type { Capabilities, CommonClientOptions, Renewable, Revocable, TokenClientBase } from "../core/types.js";
 
 /** Mindbody credentials: the integration's API key, the site, and a staff member's login. */
 export interface MindbodyCredentials {
@@ -28,63 +28,42 @@ export interface MindbodyTokenClient
     Revocable<"mindbody"> {}
 
 const ISSUED = "200 with an IssueResponse body";
-
-function readToken(call: Call, expected: string, received: Received, previous?: Token<"mindbody">): Token<"mindbody"> {
-  const body = readObject(call, expected, received);
-  // Mindbody leaves the renew body untyped: keep the old token if only the new expiry comes back.
-  const accessToken = previous && body.AccessToken === undefined ? previous.accessToken : readString(call, expected, received, body, "AccessToken");
-  return createToken({
-    vendor: "mindbody",
-    accessToken,
-    tokenType: typeof body.TokenType === "string" ? body.TokenType.toLowerCase() : "bearer",
-    // `Expires` is documented as UTC but may come without a zone designator.
-    expiresAt: parseDate(body.Expires, true),
-    raw: body,
-  });
-}
+const RENEWED = "200 with the renewed token";
 
 /** The Mindbody adapter: API-Key + SiteId on every call, the staff token as Bearer on renew/revoke. */
 export const mindbody: Adapter<"mindbody", MindbodyTokenClientOptions> = {
   vendor: "mindbody",
-  capabilities: { issue: true, renew: true, revoke: true, introspect: false },
   credentials: ["apiKey", "siteId", "username", "password"],
-  authorize: (accessToken) => `Bearer ${accessToken}`,
   readError(body) {
     // {"Error": {"Message", "Code"}}
-    const error = isObject(body) && isObject(body.Error) ? body.Error : undefined;
-    if (!error) return { detail: body };
+    const error = isObject(body.Error) ? body.Error : {};
     // Mindbody refuses a wrong staff login with 400 InvalidUserCredentials: that is an OAuth invalid_grant.
-    const code = typeof error.Code === "string" && /credential/i.test(error.Code) ? "invalid_grant" : error.Code;
-    return { code, detail: [error.Code, error.Message].filter(Boolean).join(": ") };
+    return { code: /credential/i.test(String(error.Code)) ? "invalid_grant" : error.Code, detail: joinDetail(error.Code, error.Message) };
   },
   setup(options, env) {
     const { version = "6", credentials } = options;
-    if (typeof version !== "string" || !/^\d+$/.test(version)) env.reject(`option "version" must be a string of digits such as "6"; received ${describe(version)}`);
+    expectOption(env.reject, typeof version === "string" && /^\d+$/.test(version), "version", 'a string of digits such as "6"', version);
     const { apiKey, siteId } = credentials;
-    const shared = { baseUrl: options.baseUrl, fetch: env.fetch, allowInsecureHttp: options.allowInsecureHttp };
-    const wire = createClient({ ...shared, auth: { apiKey, siteId } });
+    const wire = createClient({ ...env.base, auth: { apiKey, siteId } });
     const params = { path: { version }, header: { siteId } };
-    const bearerHeader = (token: Token) => ({ Authorization: `Bearer ${token.accessToken}` });
     return {
-      api: createClient({ ...shared, auth: { apiKey, siteId, staffToken: env.token } }),
+      api: createClient({ ...env.base, auth: { apiKey, siteId, staffToken: env.token } }),
       operations: {
         async issue(call) {
           const body = { Username: credentials.username, Password: credentials.password };
-          const received = await exchange(call, ISSUED, (signal) =>
-            wire.POST("/public/v{version}/usertoken/issue", { params, body, signal, parseAs: "stream" }),
-          );
-          return readToken(call, ISSUED, received);
+          // `Expires` is documented as UTC but may come without a zone designator (parseDate reads it as UTC).
+          return readToken(await exchange(call, ISSUED, (init) => wire.POST("/public/v{version}/usertoken/issue", { params, body, ...init })), "AccessToken");
         },
-        async renew(token, call) {
-          const expected = "200 with the renewed token";
-          const received = await exchange(call, expected, (signal) =>
-            wire.POST("/public/v{version}/usertoken/renew", { params, headers: bearerHeader(token), signal, parseAs: "stream" }),
+        async renew(call, token) {
+          const received = await exchange(call, RENEWED, (init) =>
+            wire.POST("/public/v{version}/usertoken/renew", { params, headers: bearer(token.accessToken), ...init }),
           );
-          return readToken(call, expected, received, token);
+          // Mindbody leaves the renew body untyped: keep the old token if only the new expiry comes back.
+          return readToken(received, "AccessToken", undefined, token);
         },
-        async revoke(token, call) {
-          await exchange(call, "200 (token revoked)", (signal) =>
-            wire.DELETE("/public/v{version}/usertoken/revoke", { params, headers: bearerHeader(token), signal, parseAs: "stream" }),
+        async revoke(call, token) {
+          await exchange(call, "200 (token revoked)", (init) =>
+            wire.DELETE("/public/v{version}/usertoken/revoke", { params, headers: bearer(token.accessToken), ...init }),
           );
         },
       },

@@ -1,11 +1,11 @@
+import { decodeJwt as decodeJwtClaims } from "jose";
 import { createClient, type paths } from "@tokenkit/sftpgo";
-import { decodeJwt, type JWTPayload } from "jose";
 import type { Client } from "openapi-fetch";
-import { describe, isObject } from "../core/check.js";
+import { expectOption } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
 import { fail } from "../core/errors.js";
-import { exchange, readObject, readString } from "../core/http.js";
-import { createToken, parseDate } from "../core/token.js";
+import { bearer, exchange, joinDetail } from "../core/http.js";
+import { parseDate, readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Introspectable, Revocable, TokenClientBase } from "../core/types.js";
 
 /** SFTPGo credentials: an admin's or a user's login, plus the current TOTP code when 2FA is on. */
@@ -23,10 +23,19 @@ export interface SftpgoTokenClientOptions extends CommonClientOptions {
 }
 
 /** The claims of an SFTPGo JWT, decoded locally (not verified). */
-export interface SftpgoClaims extends JWTPayload {
+export interface SftpgoClaims {
+  readonly iss?: string;
+  readonly sub?: string;
+  readonly aud?: string | string[];
+  readonly jti?: string;
+  /** Seconds since the epoch, like `iat` and `nbf`. */
+  readonly exp?: number;
+  readonly iat?: number;
+  readonly nbf?: number;
   readonly username?: string;
   readonly permissions?: unknown;
   readonly role?: string;
+  readonly [claim: string]: unknown;
 }
 
 /** SFTPGo token client: issue, revoke (logout), introspect (local JWT decode). */
@@ -35,72 +44,63 @@ export interface SftpgoTokenClient
     Revocable<"sftpgo">,
     Introspectable<"sftpgo", SftpgoClaims> {}
 
-const ISSUED = "200 with a Token body";
 const GO_UNITS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
 
 /** Parses SFTPGo's `X-Retry-In` (a Go duration such as "1.5s" or "1m30s") into ms. */
 export function parseGoDuration(value: string | null): number | undefined {
-  const parts = value?.trim().match(/\d*\.?\d+(?:ms|us|µs|ns|h|m|s)/g);
-  if (!parts || parts.join("") !== value?.trim()) return undefined;
   let ms = 0;
-  for (const part of parts) {
-    const [, amount = "", unit = ""] = /^([\d.]+)(.+)$/.exec(part) ?? [];
-    ms += Number(amount) * (GO_UNITS[unit] ?? Number.NaN);
-  }
-  return Number.isFinite(ms) ? ms : undefined;
+  // Every part must be <number><unit>: whatever is left over makes the value invalid.
+  const rest = value?.trim().replace(/(\d*\.?\d+)(h|ms|m|s|us|µs|ns)/g, (_, amount: string, unit: string) => {
+    ms += Number(amount) * GO_UNITS[unit]!;
+    return "";
+  });
+  return value && rest === "" ? ms : undefined;
 }
 
-function readJwtExpiry(accessToken: string): Date | undefined {
+/** The claims of a compact JWS (header.payload.signature), or undefined when it is not one. */
+export function decodeJwt(jwt: string): SftpgoClaims | undefined {
+  // Decoding only: the signature is SFTPGo's to check, and it refuses a forged token itself.
   try {
-    const { exp } = decodeJwt(accessToken);
-    return typeof exp === "number" ? new Date(exp * 1000) : undefined;
+    return decodeJwtClaims(jwt) as SftpgoClaims;
   } catch {
     return undefined;
   }
 }
 
+function readExpiry(jwt: string): Date | undefined {
+  const exp = decodeJwt(jwt)?.exp;
+  return typeof exp === "number" ? new Date(exp * 1000) : undefined;
+}
+
 /** The SFTPGo adapter: basic auth for tokens, Bearer for logout, admin vs user audience. */
 export const sftpgo: Adapter<"sftpgo", SftpgoTokenClientOptions> = {
   vendor: "sftpgo",
-  capabilities: { issue: true, renew: false, revoke: true, introspect: true },
   credentials: ["username", "password", "otp?"],
-  authorize: (accessToken) => `Bearer ${accessToken}`,
   readError(body, headers) {
     // ApiResponse {message, error}; 429s carry X-Retry-In, finer-grained than Retry-After.
-    return {
-      detail: isObject(body) ? [body.message, body.error].filter(Boolean).join(": ") : body,
-      retryAfterMs: parseGoDuration(headers.get("x-retry-in")),
-    };
+    return { detail: joinDetail(body.message, body.error), retryAfterMs: parseGoDuration(headers.get("x-retry-in")) };
   },
   setup(options, env) {
     const { audience = "admin", credentials } = options;
-    if (audience !== "admin" && audience !== "user") env.reject(`option "audience" must be "admin" or "user"; received ${describe(audience)}`);
+    expectOption(env.reject, audience === "admin" || audience === "user", "audience", '"admin" or "user"', audience);
     const user = audience === "user";
     const auth = { username: credentials.username, password: credentials.password, otp: credentials.otp };
-    const shared = { baseUrl: options.baseUrl, fetch: env.fetch, allowInsecureHttp: options.allowInsecureHttp };
-    const wire = createClient({ ...shared, auth });
+    const wire = createClient({ ...env.base, auth });
     return {
-      api: createClient({ ...shared, auth: { ...auth, token: env.token } }),
+      api: createClient({ ...env.base, auth: { ...auth, token: env.token } }),
       operations: {
         async issue(call) {
-          const received = await exchange(call, ISSUED, (signal) => wire.GET(user ? "/api/v2/user/token" : "/api/v2/token", { signal, parseAs: "stream" }));
-          const body = readObject(call, ISSUED, received);
-          const accessToken = readString(call, ISSUED, received, body, "access_token");
-          const expiresAt = parseDate(body.expires_at) ?? readJwtExpiry(accessToken);
-          return createToken({ vendor: "sftpgo", accessToken, tokenType: "bearer", expiresAt, raw: body });
+          const received = await exchange(call, "200 with a Token body", (init) => wire.GET(user ? "/api/v2/user/token" : "/api/v2/token", init));
+          // Without expires_at, the JWT's own exp claim.
+          return readToken(received, "access_token", (body, accessToken) => ({ expiresAt: parseDate(body.expires_at) ?? readExpiry(accessToken) }));
         },
-        async revoke(token, call) {
-          const headers = { Authorization: `Bearer ${token.accessToken}` };
-          await exchange(call, "200 (token invalidated)", (signal) =>
-            wire.GET(user ? "/api/v2/user/logout" : "/api/v2/logout", { headers, signal, parseAs: "stream" }),
+        async revoke(call, token) {
+          await exchange(call, "200 (token invalidated)", (init) =>
+            wire.GET(user ? "/api/v2/user/logout" : "/api/v2/logout", { headers: bearer(token.accessToken), ...init }),
           );
         },
-        async introspect(token) {
-          try {
-            return decodeJwt(token.accessToken) as SftpgoClaims;
-          } catch {
-            return fail("sftpgo", "introspect", "expected a JWT access token; its claims could not be decoded");
-          }
+        async introspect(call, token) {
+          return decodeJwt(token.accessToken) ?? fail(call, "expected a JWT access token; its claims could not be decoded");
         },
       },
     };

@@ -1,15 +1,18 @@
-import { INTERNAL, checkInteger, describe, isObject, createRejecter, type Reject } from "./check.js";
+import { INTERNAL, checkInteger, describe, expectOption, isObject, createRejecter, type Reject } from "./check.js";
 import { fail, TokenError } from "./errors.js";
 import type { Call, ErrorReader, RetryPolicy } from "./http.js";
 import { createRedactor } from "./redact.js";
-import { openSource, type ClientInternals, type SourceControl } from "./source.js";
-import { INSPECT } from "./token.js";
-import type { AnyTokenClient, Capabilities, CallOptions, CommonClientOptions, Token, TokenOperation, VendorId } from "./types.js";
+import type { ClientInternals } from "./source.js";
+import type { CallOptions, CommonClientOptions, Token, TokenOperation, VendorId } from "./types.js";
 
 /** What an adapter gets from the facade to build its vendor clients. */
 export interface AdapterEnv {
-  /** The caller's fetch, if any (the vendor client falls back to globalThis.fetch at call time). */
-  readonly fetch: typeof globalThis.fetch | undefined;
+  /** The options every vendor client takes, as the caller gave them (the vendor package checks them). */
+  readonly base: {
+    readonly baseUrl: string | undefined;
+    readonly fetch: typeof globalThis.fetch | undefined;
+    readonly allowInsecureHttp: boolean | undefined;
+  };
   /** The api client's token provider: the token this client issued or renewed last, or a new one. */
   readonly token: () => Promise<string>;
   /** The Token behind {@link AdapterEnv.token}. */
@@ -18,44 +21,46 @@ export interface AdapterEnv {
   readonly reject: Reject;
 }
 
-/** A vendor's implementation of the uniform operations. */
+/** A vendor's implementation of the uniform operations; the ones it lacks are absent. */
 export interface Operations<V extends VendorId> {
   readonly issue: (call: Call) => Promise<Token<V>>;
-  readonly renew?: (token: Token<V>, call: Call) => Promise<Token<V>>;
-  readonly revoke?: (token: Token<V>, call: Call) => Promise<void>;
-  readonly introspect?: (token: Token<V>, call: Call) => Promise<unknown>;
+  readonly renew?: (call: Call, token: Token<V>) => Promise<Token<V>>;
+  readonly revoke?: (call: Call, token: Token<V>) => Promise<void>;
+  readonly introspect?: (call: Call, token: Token<V>) => Promise<unknown>;
 }
 
 /** Everything the facade needs to know about one vendor; one adapter file per vendor. */
 export interface Adapter<V extends VendorId, O> {
   readonly vendor: V;
-  readonly capabilities: Capabilities;
   /** Credential field names; a trailing "?" marks an optional one. */
   readonly credentials: readonly string[];
+  /** Reads error bodies; default: OAuth `{error, error_description}` or `{code, message}`. */
   readonly readError?: ErrorReader;
-  /** The Authorization header value for an access token. */
-  readonly authorize: (accessToken: string) => string;
+  /** The Authorization scheme of an access token; default "Bearer". */
+  readonly scheme?: string;
   /** Checks vendor options and builds the authenticated `api` and the operations. */
   readonly setup: (options: O, env: AdapterEnv) => { readonly api: unknown; readonly operations: Operations<V> };
 }
 
+const OPERATIONS = ["issue", "renew", "revoke", "introspect"] as const;
+
 function checkRetry(reject: Reject, retry: unknown): RetryPolicy | false {
   if (retry === false) return false;
-  if (retry !== undefined && !isObject(retry)) reject(`option "retry" must be false or { retries, baseDelayMs, maxDelayMs }; received ${describe(retry)}`);
-  const options = retry ?? {};
+  expectOption(reject, retry === undefined || isObject(retry), "retry", "false or { retries, baseDelayMs, maxDelayMs }", retry);
+  const { retries, baseDelayMs, maxDelayMs } = (retry ?? {}) as Record<string, unknown>;
   return {
-    retries: checkInteger(reject, "retry.retries", options.retries, 0, 10, 2),
-    baseDelayMs: checkInteger(reject, "retry.baseDelayMs", options.baseDelayMs, 0, 60_000, 500),
-    maxDelayMs: checkInteger(reject, "retry.maxDelayMs", options.maxDelayMs, 0, 60_000, 8_000),
+    retries: checkInteger(reject, "retry.retries", retries, 0, 10, 2),
+    baseDelayMs: checkInteger(reject, "retry.baseDelayMs", baseDelayMs, 0, 60_000, 500),
+    maxDelayMs: checkInteger(reject, "retry.maxDelayMs", maxDelayMs, 0, 60_000, 8_000),
   };
 }
 
 function checkCredentials(reject: Reject, fields: readonly string[], credentials: unknown): string[] {
-  if (!isObject(credentials)) return reject(`option "credentials" must be an object; received ${describe(credentials)}`);
+  expectOption(reject, isObject(credentials), "credentials", "an object", credentials);
   const values: string[] = [];
   for (const field of fields) {
     const name = field.replace("?", "");
-    const value = credentials[name];
+    const value = (credentials as Record<string, unknown>)[name];
     if (value === undefined && name !== field) continue;
     // Never echo a credential, not even a malformed one.
     if (typeof value !== "string" || !value.trim()) reject(`credentials.${name} must be a non-empty string; received ${describe(value, true)}`);
@@ -75,17 +80,28 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   const retry = checkRetry(reject, options.retry);
   const redact = createRedactor(secrets);
 
-  let control: SourceControl<V> | undefined;
-  const share = () => (control ??= openSource(client as unknown as AnyTokenClient<V>));
-  const env: AdapterEnv = {
-    fetch: options.fetch,
-    current: () => share().source.getToken(),
-    token: () => share().source.getToken().then((token) => token.accessToken),
-    reject,
+  // The api's token: the one issue() or renew() returned last until it is within a minute of expiry
+  // (half its lifetime when shorter), else a new one, issued once for all concurrent requests. A cache
+  // of its own keeps createTokenSource out of bundles that never call it.
+  let latest: Token<V> | undefined;
+  let refreshAt = 0;
+  let issuing: Promise<Token<V>> | undefined;
+  const adopt = (token: Token<V>): Token<V> => {
+    const expiry = token.expiresAt?.getTime() ?? Infinity;
+    refreshAt = expiry - Math.min(60_000, (expiry - Date.now()) / 2);
+    return (latest = token);
   };
+  const current = (): Promise<Token<V>> =>
+    latest && Date.now() < refreshAt ? Promise.resolve(latest) : (issuing ??= client.issue().finally(() => (issuing = undefined)));
+
   let built: ReturnType<Adapter<V, O>["setup"]>;
   try {
-    built = adapter.setup(options, env);
+    built = adapter.setup(options, {
+      base: { baseUrl: options.baseUrl, fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp },
+      current,
+      token: () => current().then((token) => token.accessToken),
+      reject,
+    });
   } catch (error) {
     if (error instanceof TokenError) throw error;
     // The vendor package checks baseUrl (absolute, no credentials, http only to loopback unless
@@ -94,44 +110,35 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   }
   const { api, operations } = built;
 
-  const prepareCall = (operation: TokenOperation, callOptions: CallOptions | undefined, token?: Token<V>): Call => {
-    const refuse: Reject = createRejecter(id, operation);
-    if (callOptions !== undefined && !isObject(callOptions)) refuse(`expected an options object; received ${describe(callOptions)}`);
-    const signal = (callOptions as CallOptions | undefined)?.signal;
-    if (signal !== undefined && typeof signal?.addEventListener !== "function") refuse('option "signal" must be an AbortSignal');
-    if (operation !== "issue" && !(isObject(token) && token.vendor === id && typeof token.accessToken === "string" && token.accessToken)) {
-      refuse(`expected a ${id} Token from issue() or renew(); received ${isObject(token) ? "another object" : describe(token, true)}`);
-    }
-    return { vendor: id, operation, timeoutMs, retry, signal, redact: token ? createRedactor([...secrets, token.accessToken]) : redact, readError: adapter.readError };
-  };
-
-  const client: Record<PropertyKey, unknown> = {
-    vendor: id,
-    capabilities: Object.freeze({ ...adapter.capabilities }),
-    api,
-    issue: async (callOptions?: CallOptions) => share().adopt(await operations.issue(prepareCall("issue", callOptions))),
-  };
-  const { renew, revoke, introspect } = operations;
-  const unsupported = (name: TokenOperation) => async () => fail(id, name, `${id} has no ${name} operation (see capabilities)`, "unsupported");
-  Object.defineProperties(client, {
-    renew: renew
-      ? { enumerable: true, value: async (token: Token<V>, o?: CallOptions) => share().adopt(await renew(token, prepareCall("renew", o, token))) }
-      : { value: unsupported("renew") },
-    revoke: revoke
-      ? {
-          enumerable: true,
-          value: async (token: Token<V>, o?: CallOptions) => {
-            await revoke(token, prepareCall("revoke", o, token));
-            control?.source.invalidate(token);
-          },
+  const capabilities: Record<string, boolean> = {};
+  const client: Record<PropertyKey, unknown> & { issue: (callOptions?: CallOptions) => Promise<Token<V>> } = { vendor: id, capabilities, api } as never;
+  for (const name of OPERATIONS) {
+    const operation = operations[name] as ((call: Call, token?: Token<V>) => Promise<unknown>) | undefined;
+    capabilities[name] = !!operation;
+    // An operation the vendor lacks stays callable but hidden, so JavaScript callers get a TokenError.
+    Object.defineProperty(client, name, {
+      enumerable: !!operation,
+      value: async (first?: unknown, second?: unknown) => {
+        const refuse: Reject = createRejecter(id, name);
+        if (!operation) fail({ vendor: id, operation: name }, `${id} has no ${name} operation (see capabilities)`, "unsupported");
+        // issue(options); the others (token, options).
+        const [token, callOptions] = (name === "issue" ? [undefined, first] : [first, second]) as [Token<V> | undefined, CallOptions | undefined];
+        if (callOptions !== undefined && !isObject(callOptions)) refuse(`expected an options object; received ${describe(callOptions)}`);
+        const signal = (callOptions as CallOptions | undefined)?.signal;
+        if (signal !== undefined && typeof signal?.addEventListener !== "function") refuse('option "signal" must be an AbortSignal');
+        if (name !== "issue" && !(isObject(token) && token.vendor === id && typeof token.accessToken === "string" && token.accessToken)) {
+          refuse(`expected a ${id} Token from issue() or renew(); received ${isObject(token) ? "another object" : describe(token, true)}`);
         }
-      : { value: unsupported("revoke") },
-    introspect: introspect
-      ? { enumerable: true, value: async (token: Token<V>, o?: CallOptions) => introspect(token, prepareCall("introspect", o, token)) }
-      : { value: unsupported("introspect") },
-    [INTERNAL]: { value: { authorize: adapter.authorize } satisfies ClientInternals },
-    toJSON: { value: () => ({ vendor: id, capabilities: client.capabilities }) },
-    [INSPECT]: { value: () => ({ vendor: id, capabilities: client.capabilities }) },
-  });
+        const redactCall = token ? createRedactor([...secrets, token.accessToken]) : redact;
+        const result = await operation({ vendor: id, operation: name, timeoutMs, retry, signal, redact: redactCall, readError: adapter.readError }, token);
+        // The api keeps the token issue or renew returned, and drops the one revoke killed.
+        if (name === "revoke" && token === latest) latest = undefined;
+        return name === "issue" || name === "renew" ? adopt(result as Token<V>) : result;
+      },
+    });
+  }
+  Object.freeze(capabilities);
+  // What createTokenSource and authMiddleware read.
+  Object.defineProperty(client, INTERNAL, { value: { authorize: (accessToken: string) => `${adapter.scheme ?? "Bearer"} ${accessToken}` } satisfies ClientInternals });
   return Object.freeze(client);
 }

@@ -17,10 +17,15 @@ const CODES = [
 /** One of {@link TOKEN_ERROR_CODES}. */
 export type TokenErrorCode = (typeof CODES)[number];
 
+function listCodes() {
+  return Object.freeze(Object.fromEntries(CODES.map((code) => [code.toUpperCase(), code]))) as {
+    readonly [C in TokenErrorCode as Uppercase<C>]: C;
+  };
+}
+
 /** The closed set of {@link TokenError} codes, e.g. `TOKEN_ERROR_CODES.UNAUTHORIZED === "unauthorized"`. */
-export const TOKEN_ERROR_CODES = Object.freeze(Object.fromEntries(CODES.map((code) => [code.toUpperCase(), code]))) as {
-  readonly [C in TokenErrorCode as Uppercase<C>]: C;
-};
+// Pure: bundles that never read it drop it, and the code list with it.
+export const TOKEN_ERROR_CODES = /* @__PURE__ */ listCodes();
 
 /** Fields of a {@link TokenError} besides its message. */
 export interface TokenErrorDetails {
@@ -35,8 +40,6 @@ export interface TokenErrorDetails {
   readonly response?: Response;
   readonly cause?: unknown;
 }
-
-const RETRYABLE: ReadonlySet<TokenErrorCode> = new Set(["rate_limited", "server_error", "network_error", "timeout"]);
 
 /**
  * Every failure of the facade. `code` is from a closed set; `response` (the vendor's Response, body
@@ -55,17 +58,11 @@ export class TokenError extends Error {
   declare readonly requestId?: string;
   declare readonly response?: Response;
 
-  constructor(message: string, details: TokenErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    const { response, cause: _cause, ...fields } = details;
-    const self = this as unknown as Record<string, unknown>;
-    self.code = fields.code;
-    self.vendor = fields.vendor;
-    self.operation = fields.operation;
-    for (const key of ["status", "retryable", "retryAfterMs", "requestId"] as const) {
-      if (fields[key] !== undefined) self[key] = fields[key];
-    }
-    self.retryable ??= RETRYABLE.has(fields.code);
+  constructor(message: string, { response, cause, ...fields }: TokenErrorDetails) {
+    super(message, cause === undefined ? undefined : { cause });
+    // vendor is always present; the other fields only when known, so logs show what there is.
+    Object.assign(this, { vendor: undefined, retryable: /^(?:rate_limited|server_error|network_error|timeout)$/.test(fields.code) });
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
     Object.defineProperty(this, "response", { value: response });
   }
 
@@ -76,12 +73,25 @@ export class TokenError extends Error {
 }
 Object.defineProperty(TokenError.prototype, "name", { value: "TokenError" });
 
-/** Throws an `invalid_argument` TokenError: the call was refused before any I/O. */
-export function fail(vendor: VendorId | undefined, operation: TokenOperation, message: string, code: TokenErrorCode = "invalid_argument"): never {
-  throw new TokenError(`${vendor ?? "tokenkit"} ${operation}: ${message}`, { code, vendor, operation });
+/** Where a TokenError happened: a Call, or a vendor and operation. */
+export interface Site {
+  readonly vendor: VendorId | undefined;
+  readonly operation: TokenOperation;
 }
 
-const STATUS_CODES: Readonly<Record<number, TokenErrorCode>> = {
+/** Creates a TokenError whose message starts with "<vendor> <operation>: ". */
+export function createError(site: Site, message: string, details: Omit<TokenErrorDetails, "vendor" | "operation">): TokenError {
+  const { vendor, operation } = site;
+  return new TokenError(`${vendor ?? "tokenkit"} ${operation}: ${message}`, { vendor, operation, ...details });
+}
+
+/** Throws an `invalid_argument` (or `code`) TokenError: the call was refused before any I/O. */
+export function fail(site: Site, message: string, code: TokenErrorCode = "invalid_argument"): never {
+  throw createError(site, message, { code });
+}
+
+// By HTTP status, and by OAuth (RFC 6749 §5.2, RFC 6750 §3.1) error code, which says more than a bare 400.
+const CODE_MAP: Readonly<Record<string, TokenErrorCode>> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
@@ -89,15 +99,6 @@ const STATUS_CODES: Readonly<Record<number, TokenErrorCode>> = {
   409: "conflict",
   410: "not_found",
   429: "rate_limited",
-};
-
-/** The error code an HTTP status stands for. */
-export function mapStatusToCode(status: number): TokenErrorCode {
-  return STATUS_CODES[status] ?? (status >= 500 ? "server_error" : status >= 400 ? "invalid_argument" : "invalid_response");
-}
-
-// OAuth (RFC 6749 §5.2, RFC 6750 §3.1) error codes say more than a bare 400 does.
-const OAUTH_CODES: Readonly<Record<string, TokenErrorCode>> = {
   invalid_grant: "unauthorized",
   invalid_client: "unauthorized",
   invalid_token: "unauthorized",
@@ -109,7 +110,8 @@ const OAUTH_CODES: Readonly<Record<string, TokenErrorCode>> = {
   slow_down: "rate_limited",
 };
 
-/** Refines a 4xx code with an OAuth-style body code, when the vendor sent one. */
-export function refineCode(code: TokenErrorCode, status: number, bodyCode: unknown): TokenErrorCode {
-  return status < 500 && typeof bodyCode === "string" ? (OAUTH_CODES[bodyCode.toLowerCase()] ?? code) : code;
+/** The error code an HTTP status stands for, refined on a 4xx by an OAuth-style body code when the vendor sent one. */
+export function mapStatusToCode(status: number, bodyCode?: unknown): TokenErrorCode {
+  const key = status < 500 && /^[a-z_]+$/i.test(String(bodyCode)) ? String(bodyCode).toLowerCase() : status;
+  return (Object.hasOwn(CODE_MAP, key) ? CODE_MAP[key] : CODE_MAP[status]) ?? (status > 499 ? "server_error" : status > 399 ? "invalid_argument" : "invalid_response");
 }

@@ -1,4 +1,5 @@
-import { mapStatusToCode, refineCode, TokenError } from "./errors.js";
+import { isObject } from "./check.js";
+import { createError, mapStatusToCode, TokenError, type Site, type TokenErrorDetails } from "./errors.js";
 import { excerpt, type Redactor } from "./redact.js";
 import type { TokenOperation, VendorId } from "./types.js";
 
@@ -6,14 +7,14 @@ import type { TokenOperation, VendorId } from "./types.js";
 export interface ErrorInfo {
   /** The vendor's own code (OAuth-style codes refine the TokenError code). */
   readonly code?: unknown;
-  /** The vendor's message, quoted (redacted) in the TokenError message. */
-  readonly detail?: unknown;
+  /** The vendor's message, quoted (redacted) in the TokenError message; the body text when empty. */
+  readonly detail?: string;
   readonly retryAfterMs?: number | undefined;
-  readonly requestId?: string | null;
+  readonly requestId?: string;
 }
 
-/** Reads a vendor's error body (parsed JSON, or the text when it is not JSON) and headers. */
-export type ErrorReader = (body: unknown, headers: Headers) => ErrorInfo;
+/** Reads a vendor's error body (the parsed JSON object, or `{}`) and headers. */
+export type ErrorReader = (body: Record<string, unknown>, headers: Headers) => ErrorInfo;
 
 /** Retry policy with defaults filled in. */
 export interface RetryPolicy {
@@ -23,7 +24,7 @@ export interface RetryPolicy {
 }
 
 /** One token operation in progress: who, what, and the limits that apply. */
-export interface Call {
+export interface Call extends Site {
   readonly vendor: VendorId;
   readonly operation: TokenOperation;
   readonly timeoutMs: number;
@@ -33,189 +34,195 @@ export interface Call {
   readonly readError: ErrorReader | undefined;
 }
 
-/** What an openapi-fetch call (with `parseAs: "stream"`) gives back. */
+/** What an openapi-fetch call with `parseAs: "text"` gives back. */
 export interface Sent {
   readonly response: Response;
+  readonly data?: unknown;
   readonly error?: unknown;
 }
 
-/** A successful (2xx) response with its body read as text. */
+/** The per-attempt request options an adapter passes on to its openapi-fetch call (a type alias, so it fits openapi-fetch's index-signature option types). */
+export type SendOptions = {
+  readonly signal: AbortSignal;
+  readonly parseAs: "text";
+};
+
+/** Sends one attempt of an operation through the vendor client. */
+export type Send = (init: SendOptions) => Promise<Sent>;
+
+/** A successful (2xx) response with its body read as text, and the call it answers. */
 export interface Received {
+  readonly call: Call;
+  /** What the operation expected, completing "expected …, received …" in error messages. */
+  readonly expected: string;
+  /** When the successful attempt was sent (ms since the epoch), for relative expiries. */
+  readonly started: number;
   readonly status: number;
   readonly type: string;
   readonly text: string;
-  readonly headers: Headers;
   readonly response: Response;
 }
 
-/** Longest `Retry-After` the facade waits for; beyond it the error is returned to the caller. */
-const MAX_RETRY_AFTER_MS = 60_000;
-
-/** Parses `Retry-After` (delay in seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(headers: Headers): number | undefined {
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+/** Request headers that send an access token as a Bearer token (renew, revoke and introspect calls). */
+export function bearer(accessToken: string): { Authorization: string } {
+  return { Authorization: `Bearer ${accessToken}` };
 }
 
-function readMediaType(headers: Headers): string {
-  return headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || "(no content type)";
+/** Joins the non-empty parts of a vendor error ("code: message"). */
+export function joinDetail(...parts: unknown[]): string {
+  return parts.filter(Boolean).join(": ");
 }
 
-function createAbortError(call: Call): TokenError {
-  const reason: unknown = call.signal?.reason;
-  const { vendor, operation } = call;
-  // A caller's AbortSignal.timeout() is a timeout; any other abort is the caller's choice, never retried.
-  return new TokenError(`${vendor} ${operation}: aborted by the caller's signal`, {
-    code: (reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "network_error",
-    retryable: false,
-    vendor,
-    operation,
-    cause: sanitizeCause(reason, call.redact),
-  });
-}
+// The default reader: OAuth `{error, error_description}` and `{code, message}` bodies (Genesys, AuthAPI).
+const readOAuthError: ErrorReader = (body) => {
+  const code = body.error ?? body.code;
+  return { code, detail: joinDetail(code, body.error_description ?? body.message) };
+};
 
 /** The error itself, or a redacted stand-in when its text (or its cause's) holds a secret. */
 function sanitizeCause(error: unknown, redact: Redactor): unknown {
   const failure = error as { stack?: unknown; message?: unknown; name?: unknown; code?: unknown; cause?: { stack?: unknown } } | undefined;
   const text = `${failure?.stack ?? error} ${failure?.cause?.stack ?? failure?.cause ?? ""}`;
-  if (redact(text) === text) return error;
-  return Object.assign(new Error(redact(String(failure?.message ?? error))), { name: failure?.name, code: failure?.code });
+  return redact(text) === text ? error : Object.assign(new Error(redact(String(failure?.message ?? error))), { name: failure?.name, code: failure?.code });
 }
 
-function createTransportError(call: Call, expected: string, error: unknown, timedOut: boolean): TokenError {
-  const { vendor, operation } = call;
-  const prefix = `${vendor} ${operation}: expected ${expected}, but `;
-  const cause = sanitizeCause(error, call.redact);
-  if (timedOut) return new TokenError(`${prefix}no response arrived within ${call.timeoutMs} ms`, { code: "timeout", vendor, operation, cause });
-  if (call.signal?.aborted) return createAbortError(call);
-  const failure = error as { message?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
-  if (failure?.code === "ERR_MISSING_CREDENTIAL") {
-    return new TokenError(`${vendor} ${operation}: ${call.redact(String(failure.message))}`, { code: "invalid_argument", vendor, operation, cause });
-  }
-  const detail = failure?.cause?.code ?? failure?.code;
-  return new TokenError(
-    `${prefix}the request failed: ${call.redact(String(failure?.message ?? error))}${typeof detail === "string" ? ` (${detail})` : ""}`,
-    { code: "network_error", vendor, operation, cause },
-  );
+function createAbortError(call: Call): TokenError {
+  const reason: unknown = call.signal?.reason;
+  // A caller's AbortSignal.timeout() is a timeout; any other abort is the caller's choice, never retried.
+  return createError(call, "aborted by the caller's signal", {
+    code: (reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "network_error",
+    retryable: false,
+    cause: sanitizeCause(reason, call.redact),
+  });
 }
 
-function createStatusError(call: Call, expected: string, received: Received): TokenError {
-  const { vendor, operation, redact } = call;
-  let body: unknown = received.text;
-  try {
-    body = JSON.parse(received.text);
-  } catch {
-    // Not JSON: the reader gets the text (Vidispine answers errors in text/plain).
-  }
-  const info = call.readError?.(body, received.headers) ?? {};
-  const detail = typeof info.detail === "string" && info.detail ? info.detail : received.text;
-  return new TokenError(
-    `${vendor} ${operation}: expected ${expected}, received ${received.status} ${received.type}${detail ? ` (${excerpt(detail, redact)})` : ""}`,
-    {
-      code: refineCode(mapStatusToCode(received.status), received.status, info.code),
-      vendor,
-      operation,
-      status: received.status,
-      retryAfterMs: info.retryAfterMs ?? parseRetryAfter(received.headers),
-      requestId: info.requestId ?? received.headers.get("x-request-id") ?? received.headers.get("x-correlation-id") ?? undefined,
-      response: received.response,
-    },
-  );
+/** Parses `Retry-After` (a delay in seconds or an HTTP date) into milliseconds. */
+function parseRetryAfter(headers: Headers): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  const seconds = Number(value);
+  const ms = value ? (Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
-async function attempt(call: Call, expected: string, send: (signal: AbortSignal) => Promise<Sent>): Promise<Received> {
+/** An error about a response: "expected …, received <status> <type><suffix>". */
+function createReplyError(received: Received, suffix: string, details: Omit<TokenErrorDetails, "vendor" | "operation">): TokenError {
+  const { status, response } = received;
+  return createError(received.call, `expected ${received.expected}, received ${status} ${received.type}${suffix}`, { status, response, ...details });
+}
+
+// A 4xx/5xx: the vendor's own words (redacted, at most 80 characters), its wait and its request id.
+function createStatusError(received: Received, body: unknown): TokenError {
+  const { headers } = received.response;
+  const { readError = readOAuthError, redact } = received.call;
+  const info = readError(isObject(body) ? body : {}, headers);
+  const detail = info.detail || received.text;
+  return createReplyError(received, detail ? ` (${excerpt(detail, redact)})` : "", {
+    code: mapStatusToCode(received.status, info.code),
+    retryAfterMs: info.retryAfterMs ?? parseRetryAfter(headers),
+    requestId: info.requestId ?? headers.get("inin-correlation-id") ?? headers.get("x-request-id") ?? headers.get("x-correlation-id") ?? undefined,
+  });
+}
+
+/** One attempt: waits `delay` ms first (a backoff), then sends with the call's timeout and signal. */
+async function attempt(call: Call, expected: string, send: Send, delay: number): Promise<Received> {
+  const { signal, redact } = call;
+  // One controller per attempt carries both the timeout (body included) and the caller's signal.
   const controller = new AbortController();
   const abort = () => controller.abort();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort();
-  }, call.timeoutMs);
-  call.signal?.addEventListener("abort", abort);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  signal?.addEventListener("abort", abort);
   try {
-    if (call.signal?.aborted) throw createAbortError(call);
-    const { response, error } = await send(controller.signal);
-    // openapi-fetch has already read (and JSON-parsed, when it could) the body of an error response.
-    const text = response.ok ? await response.text() : typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error);
-    const received = { status: response.status, type: readMediaType(response.headers), text, headers: response.headers, response };
-    if (!response.ok) throw createStatusError(call, expected, received);
+    if (delay) {
+      // The backoff: over after `delay` ms, or as soon as the caller aborts.
+      await new Promise((resolve) => {
+        timer = setTimeout(resolve, delay);
+        controller.signal.addEventListener("abort", resolve);
+      });
+    }
+    if (signal?.aborted) throw createAbortError(call);
+    timer = setTimeout(() => {
+      timedOut = true;
+      abort();
+    }, call.timeoutMs);
+    const started = Date.now();
+    // openapi-fetch reads the body: as text on a 2xx, parsed as JSON (when it is) otherwise.
+    const { response, data, error } = await send({ signal: controller.signal, parseAs: "text" });
+    const received: Received = {
+      call,
+      expected,
+      started,
+      status: response.status,
+      type: response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || "(no content type)",
+      text: ((response.ok ? data : typeof error === "string" ? error : JSON.stringify(error)) as string | undefined) ?? "",
+      response,
+    };
+    if (!response.ok) throw createStatusError(received, error);
     return received;
   } catch (error) {
-    throw error instanceof TokenError ? error : createTransportError(call, expected, error, timedOut);
+    if (error instanceof TokenError) throw error;
+    if (signal?.aborted) throw createAbortError(call);
+    const failure = error as { message?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+    const detail = failure?.cause?.code ?? failure?.code;
+    throw createError(
+      call,
+      `expected ${expected}, but ${
+        timedOut
+          ? `no response arrived within ${call.timeoutMs} ms`
+          : `the request failed: ${redact(String(failure?.message ?? error))}${typeof detail === "string" ? ` (${detail})` : ""}`
+      }`,
+      { code: timedOut ? "timeout" : "network_error", cause: sanitizeCause(error, redact) },
+    );
   } finally {
     clearTimeout(timer);
-    call.signal?.removeEventListener("abort", abort);
+    signal?.removeEventListener("abort", abort);
   }
-}
-
-function sleep(ms: number, call: Call): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const { signal } = call;
-    const stop = () => {
-      clearTimeout(timer);
-      reject(createAbortError(call));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", stop, { once: true });
-  });
 }
 
 /**
  * Performs one HTTP exchange with the call's timeout and signal; issue and renew are retried on
- * retryable failures with exponential backoff and jitter, or after the vendor's `Retry-After`.
- * `expected` completes "expected …, received …" in error messages.
+ * retryable failures with exponential backoff and jitter, or after the vendor's `Retry-After` (up
+ * to 60 s; a longer one is returned to the caller). `expected` completes "expected …, received …".
  */
-export async function exchange(call: Call, expected: string, send: (signal: AbortSignal) => Promise<Sent>): Promise<Received> {
+export async function exchange(call: Call, expected: string, send: Send): Promise<Received> {
   const retry = call.operation === "issue" || call.operation === "renew" ? call.retry : false;
-  for (let tries = 0; ; tries++) {
+  for (let tries = 0, wait = 0; ; tries++) {
     try {
-      return await attempt(call, expected, send);
+      return await attempt(call, expected, send, wait);
     } catch (error) {
       const failure = error as TokenError;
-      if (!retry || !failure.retryable || tries >= retry.retries || call.signal?.aborted) throw failure;
-      const wait = failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** tries) * (1 - Math.random() / 4);
-      if (wait > MAX_RETRY_AFTER_MS) throw failure;
-      await sleep(wait, call);
+      if (!retry || !failure.retryable || tries >= retry.retries) throw failure;
+      wait = failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** tries) * (1 - Math.random() / 4);
+      if (wait > 60_000) throw failure;
     }
   }
 }
 
 /** An `invalid_response` error for a 2xx response whose body is not what was expected. */
-export function createInvalidResponse(call: Call, expected: string, received: Received, what: string): TokenError {
-  const { vendor, operation } = call;
-  return new TokenError(`${vendor} ${operation}: expected ${expected}, received ${received.status} ${received.type} ${what}`, {
-    code: "invalid_response",
-    vendor,
-    operation,
-    status: received.status,
-    response: received.response,
-  });
+export function createInvalidResponse(received: Received, what: string): TokenError {
+  return createReplyError(received, ` ${what}`, { code: "invalid_response" });
 }
 
 /** Parses a 2xx JSON object body, or throws `invalid_response` saying what came instead (never the body: it may hold a token). */
-export function readObject(call: Call, expected: string, received: Received): Record<string, unknown> {
-  if (!received.text.trim()) throw createInvalidResponse(call, expected, received, "with an empty body");
-  if (!/[/+]json$/.test(received.type)) throw createInvalidResponse(call, expected, received, "instead of JSON");
+export function readObject(received: Received): Record<string, unknown> {
+  const { text } = received;
   let body: unknown;
+  // A regex test rather than trim(): no copy of the body.
+  if (!/\S/.test(text)) throw createInvalidResponse(received, "with an empty body");
+  if (!/[/+]json$/.test(received.type)) throw createInvalidResponse(received, "instead of JSON");
   try {
-    body = JSON.parse(received.text);
+    body = JSON.parse(text);
   } catch {
     // No cause: V8's SyntaxError quotes the body, which may hold the token.
-    throw createInvalidResponse(call, expected, received, "that is not valid JSON");
+    throw createInvalidResponse(received, "that is not valid JSON");
   }
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw createInvalidResponse(call, expected, received, "that is not a JSON object");
-  return body as Record<string, unknown>;
+  if (!isObject(body)) throw createInvalidResponse(received, "that is not a JSON object");
+  return body;
 }
 
 /** Reads a required non-empty string field of a 2xx body. */
-export function readString(call: Call, expected: string, received: Received, body: Record<string, unknown>, key: string): string {
+export function readString(received: Received, body: Record<string, unknown>, key: string): string {
   const value = body[key];
-  if (typeof value !== "string" || !value) throw createInvalidResponse(call, expected, received, `without a string "${key}"`);
+  if (typeof value !== "string" || !value) throw createInvalidResponse(received, `without a string "${key}"`);
   return value;
 }

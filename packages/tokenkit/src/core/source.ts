@@ -1,5 +1,5 @@
-import { INTERNAL, checkInteger, isObject, createRejecter, type Reject } from "./check.js";
-import type { TokenError, TokenErrorCode } from "./errors.js";
+import { INTERNAL, checkInteger, expectOption, isObject, createRejecter, type Reject } from "./check.js";
+import type { TokenError } from "./errors.js";
 import { INSPECT } from "./token.js";
 import type { AnyTokenClient, Renewable, Token, VendorId } from "./types.js";
 
@@ -28,27 +28,26 @@ export interface ClientInternals {
   readonly authorize: (accessToken: string) => string;
 }
 
-/** A source plus the hook the client uses to share the tokens it issues with its `api`. */
-export interface SourceControl<V extends VendorId> {
-  readonly source: TokenSource<V>;
-  readonly adopt: (token: Token<V>) => Token<V>;
-}
-
 // Renew failures that mean "this token cannot be renewed" rather than "the vendor is unwell".
-const RENEW_FALLBACK: ReadonlySet<TokenErrorCode> = new Set(["unauthorized", "forbidden", "not_found", "invalid_argument", "conflict"]);
+const RENEW_FALLBACK = /^(?:unauthorized|forbidden|not_found|invalid_argument|conflict)$/;
 
 const ignore = () => {};
 
-/** Builds a token source and returns its adopt hook as well (used by the client for its `api`). */
-export function openSource<V extends VendorId>(client: AnyTokenClient<V>, options: TokenSourceOptions = {}): SourceControl<V> {
+/**
+ * Caches a client's token and refreshes it ahead of expiry (renew where the vendor can, otherwise
+ * issue; a renew refused as unauthorized/invalid falls back to issue). At most one refresh runs at a
+ * time, failures are never cached, and a failed refresh keeps serving the old token while it is valid.
+ * Tokens without an expiry stay until invalidated.
+ */
+export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>, options: TokenSourceOptions = {}): TokenSource<V> {
   const internals = (isObject(client) ? client[INTERNAL] : undefined) as ClientInternals | undefined;
   const reject: Reject = createRejecter(internals ? client.vendor : undefined, "createTokenSource");
   if (!internals) reject("expected a client made by createTokenClient()");
   if (!isObject(options)) reject("expected an options object");
   const windowMs = checkInteger(reject, "refreshWindowMs", options.refreshWindowMs, 0, Number.MAX_SAFE_INTEGER, 120_000);
   const skewMs = checkInteger(reject, "clockSkewMs", options.clockSkewMs, 0, Number.MAX_SAFE_INTEGER, 0);
-  if (options.now !== undefined && typeof options.now !== "function") reject('option "now" must be a function returning ms');
-  const now = options.now ?? Date.now;
+  expectOption(reject, options.now === undefined || typeof options.now === "function", "now", "a function returning ms", options.now);
+  const now = (options.now ?? Date.now) as () => number;
 
   let current: Token<V> | undefined;
   let cached: Promise<Token<V>> | undefined;
@@ -72,7 +71,7 @@ export function openSource<V extends VendorId>(client: AnyTokenClient<V>, option
     const old = current !== undefined && now() < validUntil && client.capabilities.renew ? current : undefined;
     const next = old
       ? (client as unknown as Renewable<V>).renew(old).catch((error: TokenError) => {
-          if (RENEW_FALLBACK.has(error?.code)) return client.issue();
+          if (RENEW_FALLBACK.test(error?.code)) return client.issue();
           throw error;
         })
       : client.issue();
@@ -114,15 +113,5 @@ export function openSource<V extends VendorId>(client: AnyTokenClient<V>, option
     toJSON: { value: describeSource },
     [INSPECT]: { value: describeSource },
   });
-  return { source: Object.freeze(source), adopt };
-}
-
-/**
- * Caches a client's token and refreshes it ahead of expiry (renew where the vendor can, otherwise
- * issue; a renew refused as unauthorized/invalid falls back to issue). At most one refresh runs at a
- * time, failures are never cached, and a failed refresh keeps serving the old token while it is valid.
- * Tokens without an expiry stay until invalidated.
- */
-export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>, options?: TokenSourceOptions): TokenSource<V> {
-  return openSource(client, options).source;
+  return Object.freeze(source);
 }

@@ -1,3 +1,4 @@
+import { readObject, readString, type Received } from "./http.js";
 import { REDACTED } from "./redact.js";
 import type { Token, VendorId } from "./types.js";
 
@@ -7,29 +8,22 @@ export const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 // Body fields that carry a token or a secret; anything equal to the access token is masked too.
 const SECRET_FIELD = /^(?:access_?token|token|long_?token|refresh_?token|id_?token|client_?secret|password)$/i;
 
-function scrub(value: unknown, secret: string, key = ""): unknown {
-  if (typeof value === "string") return value === secret || SECRET_FIELD.test(key) ? REDACTED : value;
-  if (Array.isArray(value)) return value.map((item) => scrub(item, secret));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret, k)]));
-  }
-  return value;
-}
-
 class TokenRecord {
   declare readonly accessToken: string;
   declare readonly vendor: VendorId;
   declare readonly expiresAt?: Date;
-  declare readonly raw: unknown;
 
   constructor(fields: Token) {
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
+    // Absent rather than undefined, so serialised forms show only what there is.
+    for (const key in fields) if (fields[key as keyof Token] !== undefined) (this as Record<string, unknown>)[key] = fields[key as keyof Token];
     Object.freeze(this);
   }
 
-  /** The token with `accessToken` and secret fields of `raw` replaced by "[redacted]". */
+  /** The token with `accessToken` and the secret fields of `raw` replaced by "[redacted]". */
   toJSON(): object {
-    return Object.assign({}, this, { accessToken: REDACTED, expiresAt: this.expiresAt?.toISOString(), raw: scrub(this.raw, this.accessToken) });
+    const secret = this.accessToken;
+    // `raw` is parsed JSON, so a JSON round trip with a masking replacer reaches every nested field.
+    return JSON.parse(JSON.stringify({ ...this }, (key, value: unknown) => (typeof value === "string" && (value === secret || SECRET_FIELD.test(key)) ? REDACTED : value)));
   }
 
   toString(): string {
@@ -47,9 +41,34 @@ export function createToken<V extends VendorId>(fields: Token<V>): Token<V> {
   return new TokenRecord(fields) as unknown as Token<V>;
 }
 
-/** Parses an ISO date-time; strings without a zone are read as UTC. */
-export function parseDate(value: unknown, utc = false): Date | undefined {
+/** Parses an ISO date-time; strings without a zone (Mindbody's `Expires`) are read as UTC. */
+export function parseDate(value: unknown): Date | undefined {
   if (typeof value !== "string") return undefined;
-  const time = Date.parse(utc && /T[\d:.]+$/.test(value) ? `${value}Z` : value);
+  const time = Date.parse(/T[\d:.]+$/.test(value) ? `${value}Z` : value);
   return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/**
+ * Builds the Token of a 2xx JSON body: the access token under `key` (or `previous`'s when the body
+ * has none), `token_type`/`TokenType` (default bearer), and the expiry from `expires_at`/`Expires`
+ * or `expires_in` seconds after the request was sent; `extra` adds or overrides vendor fields.
+ */
+export function readToken<V extends VendorId>(
+  received: Received,
+  key: string,
+  extra?: (body: Record<string, unknown>, accessToken: string) => Partial<Token<V>>,
+  previous?: Token<V>,
+): Token<V> {
+  const body = readObject(received);
+  const { token_type = body.TokenType, expires_in: seconds } = body;
+  const accessToken = previous && body[key] === undefined ? previous.accessToken : readString(received, body, key);
+  return createToken({
+    vendor: received.call.vendor as V,
+    accessToken,
+    tokenType: typeof token_type === "string" ? token_type.toLowerCase() : "bearer",
+    // Counting expires_in from when the request was sent, not answered, errs early: never too late.
+    expiresAt: parseDate(body.expires_at ?? body.Expires) ?? (typeof seconds === "number" && seconds >= 0 ? new Date(received.started + seconds * 1000) : undefined),
+    raw: body,
+    ...extra?.(body, accessToken),
+  });
 }
