@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rename, rm, writeFile, mkdir } from "node:f
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { bundle, getLineColLocation, lint, loadConfig } from "@redocly/openapi-core";
+import { bundle, createConfig, getLineColLocation, lint, loadConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -241,7 +241,7 @@ ${clientSpec}
 }
 
 /** Compiles one spec into the files of `packages/<id>/src/generated/`, keyed by file name. */
-export async function renderVendor(root, id, config) {
+export async function renderVendor(root, id, config, compileConfig = config) {
   const specPath = path.join(root, "specs", `${id}.yaml`);
   const specRel = `specs/${id}.yaml`;
   await lintSpec(root, specPath, config);
@@ -250,7 +250,7 @@ export async function renderVendor(root, id, config) {
   if (errors.length > 0) throw new GenerateError(errors.map((p) => formatProblem(root, p)));
   const doc = bundled.parsed;
   const tables = describeOperations(specRel, doc);
-  const ast = await openapiTS(doc, { silent: true, redocly: config, cwd: pathToFileURL(path.join(root, "specs") + path.sep) });
+  const ast = await openapiTS(doc, { silent: true, redocly: compileConfig, cwd: pathToFileURL(path.join(root, "specs") + path.sep) });
   const banner = bannerFor(specRel);
   const runtime = await readFile(path.join(TEMPLATE_DIR, "runtime.ts"), "utf8");
   return new Map([
@@ -268,6 +268,8 @@ export async function renderVendor(root, id, config) {
 export async function renderAll(root, ids) {
   const configPath = path.join(root, "redocly.yaml");
   const config = await loadConfig(existsSync(configPath) ? { configPath } : {});
+  // openapi-typescript lints its input again; the spec has passed `config` already, so it gets none.
+  const compileConfig = await createConfig({ extends: [], rules: {} });
   const wanted = ids && ids.length > 0 ? ids : await listSpecIds(root);
   const outputs = new Map();
   const problems = [];
@@ -281,7 +283,7 @@ export async function renderAll(root, ids) {
       continue;
     }
     try {
-      for (const [name, content] of await renderVendor(root, id, config)) {
+      for (const [name, content] of await renderVendor(root, id, config, compileConfig)) {
         outputs.set(path.join("packages", id, "src", "generated", name), content);
       }
     } catch (error) {
