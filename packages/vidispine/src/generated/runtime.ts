@@ -160,7 +160,9 @@ export const readTextBody: SpecHook = (client) =>
 export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions & { readonly auth?: object }, spec: ClientSpec, vendor: VendorRuntime): Client<Paths> {
   const { packageName, authHeaders = [] } = vendor;
   const { operations, schemes } = spec;
-  const listAuthKeys = (scheme: string) => [vendor.auth[scheme] ?? []].flat();
+  // Worked out once: this runs on every request.
+  const authKeys = new Map(Object.keys(schemes).map((scheme) => [scheme, [vendor.auth[scheme] ?? []].flat()]));
+  const listAuthKeys = (scheme: string) => authKeys.get(scheme)!;
   const known = [...Object.values(vendor.auth).flat(), ...authHeaders.map(({ option }) => option)];
   assertKind(packageName, "options", options ?? null, "object");
   const kinds = { fetch: "function", headers: "object", allowInsecureHttp: "boolean", auth: "object" } as const;
@@ -172,28 +174,42 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
     assertKind(packageName, `auth.${key}`, auth[key], "string or function");
   }
   const baseUrl = assertBaseUrl(packageName, "baseUrl", options.baseUrl === undefined ? spec.baseUrl : options.baseUrl, allowInsecureHttp);
+  const basePrefix = baseUrl.replace(/\/*$/, "/");
+
+  // Header values made only of string options, worked out once: they cannot change after creation.
+  const fixedValues = new Map<string, string>();
 
   /** Sets `header` from the auth option(s) `keys` unless it is set: Basic when there are two (username, password). */
   async function setHeader(requestHeaders: Headers, header: string, prefix: string, keys: readonly string[]): Promise<void> {
     if (requestHeaders.has(header)) return;
-    const parts: string[] = [];
-    for (const key of keys) {
-      const source = auth[key];
-      const part: unknown = typeof source === "function" ? await source() : source;
-      // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
-      if (typeof part !== "string" || !part) return;
-      parts.push(part);
+    const id = `${header} ${keys}`;
+    let value = fixedValues.get(id);
+    if (value === undefined) {
+      const parts: string[] = [];
+      for (const key of keys) {
+        const source = auth[key];
+        const part: unknown = typeof source === "function" ? await source() : source;
+        // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
+        if (typeof part !== "string" || !part) return;
+        parts.push(part);
+      }
+      // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
+      value = prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]);
+      if (keys.every((key) => typeof auth[key] === "string")) fixedValues.set(id, value);
     }
-    // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
-    requestHeaders.set(header, prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]));
+    requestHeaders.set(header, value);
   }
+
+  /** Whether the headers satisfy one of `security`'s alternatives (or it needs none). */
+  const isSatisfied = (requestHeaders: Headers, security: Security) =>
+    !security[0] || security.some((schemeSet) => schemeSet.every((scheme) => requestHeaders.has(schemes[scheme]![0])));
 
   /** Throws, so nothing is sent, unless the headers satisfy one of the marked operation's security alternatives. */
   function assertCredentials(requestHeaders: Headers): void {
     const key = requestHeaders.get(OPERATION_HEADER) ?? "";
     requestHeaders.delete(OPERATION_HEADER);
-    const security = key ? operations[key] ?? spec.security : [];
-    if (!security[0] || security.some((schemeSet) => schemeSet.every((scheme) => requestHeaders.has(schemes[scheme]![0])))) return;
+    const security = operations[key] ?? spec.security;
+    if (isSatisfied(requestHeaders, security)) return;
     const needed = security.map((schemeSet) => schemeSet.flatMap(listAuthKeys).map((option) => `auth.${option}`).join(" + ")).join(" or ");
     throw Object.assign(new Error(`${packageName}: ${key} needs ${needed}, which is not configured; the request was not sent`), {
       name: "MissingCredentialError",
@@ -203,7 +219,7 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
 
   // The credential check runs here, on the final request, after every middleware had its turn.
   const send = async (request: Request): Promise<Response> => {
-    assertCredentials(request.headers);
+    if (request.headers.has(OPERATION_HEADER)) assertCredentials(request.headers);
     // Resolve fetch at call time so a polyfill or test double installed later still applies.
     return (customFetch ?? fetch)(request);
   };
@@ -214,7 +230,7 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
       const key = `${request.method} ${schemaPath}`;
       const security = operations[key] ?? spec.security;
       // A per-call `baseUrl` gets the same transport check as the client's (already checked: skipped).
-      if (!request.url.startsWith(baseUrl.replace(/\/*$/, "/"))) assertBaseUrl(packageName, "baseUrl", new URL(request.url).origin, allowInsecureHttp);
+      if (!request.url.startsWith(basePrefix)) assertBaseUrl(packageName, "baseUrl", new URL(request.url).origin, allowInsecureHttp);
       const requestHeaders = request.headers;
       for (const { header, option, operations: only } of authHeaders) {
         if (!only || only.includes(key)) await setHeader(requestHeaders, header, "", [option]);
@@ -226,6 +242,8 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
         const [header, prefix = ""] = schemes[scheme]!;
         await setHeader(requestHeaders, header, prefix, listAuthKeys(scheme));
       }
+      if (isSatisfied(requestHeaders, security)) return request;
+      // Marked for the check in `send`, after the middleware still to run (which may add credentials).
       requestHeaders.set(OPERATION_HEADER, key);
       // A per-call `fetch` bypasses `send`, so such a request is checked now.
       if (fetch !== send) assertCredentials(requestHeaders);
