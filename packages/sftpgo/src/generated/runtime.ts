@@ -176,28 +176,19 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
   const baseUrl = assertBaseUrl(packageName, "baseUrl", options.baseUrl === undefined ? spec.baseUrl : options.baseUrl, allowInsecureHttp);
   const basePrefix = baseUrl.replace(/\/*$/, "/");
 
-  // Header values made only of string options, worked out once: they cannot change after creation.
-  const fixedValues = new Map<string, string>();
-
   /** Sets `header` from the auth option(s) `keys` unless it is set: Basic when there are two (username, password). */
   async function setHeader(requestHeaders: Headers, header: string, prefix: string, keys: readonly string[]): Promise<void> {
     if (requestHeaders.has(header)) return;
-    const id = `${header} ${keys}`;
-    let value = fixedValues.get(id);
-    if (value === undefined) {
-      const parts: string[] = [];
-      for (const key of keys) {
-        const source = auth[key];
-        const part: unknown = typeof source === "function" ? await source() : source;
-        // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
-        if (typeof part !== "string" || !part) return;
-        parts.push(part);
-      }
-      // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
-      value = prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]);
-      if (keys.every((key) => typeof auth[key] === "string")) fixedValues.set(id, value);
+    const parts: string[] = [];
+    for (const key of keys) {
+      const source = auth[key];
+      const part: unknown = typeof source === "function" ? await source() : source;
+      // A supplier that yields nothing must not turn into "Bearer undefined" on the wire.
+      if (typeof part !== "string" || !part) return;
+      parts.push(part);
     }
-    requestHeaders.set(header, value);
+    // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
+    requestHeaders.set(header, prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]));
   }
 
   /** Whether the headers satisfy one of `security`'s alternatives (or it needs none). */
