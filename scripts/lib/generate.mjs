@@ -240,8 +240,11 @@ ${clientSpec}
 `;
 }
 
-/** Compiles one spec into the files of `packages/<id>/src/generated/`, keyed by file name. */
-export async function renderVendor(root, id, config, compileConfig = config) {
+/**
+ * Compiles one spec into the files of `packages/<id>/src/generated/`, keyed by file name. The last
+ * argument is what every spec of a run shares: the lint config, openapi-typescript's config, the runtime template.
+ */
+export async function renderVendor(root, id, { config, compileConfig, runtime }) {
   const specPath = path.join(root, "specs", `${id}.yaml`);
   const specRel = `specs/${id}.yaml`;
   await lintSpec(root, specPath, config);
@@ -252,7 +255,6 @@ export async function renderVendor(root, id, config, compileConfig = config) {
   const tables = describeOperations(specRel, doc);
   const ast = await openapiTS(doc, { silent: true, redocly: compileConfig, cwd: pathToFileURL(path.join(root, "specs") + path.sep) });
   const banner = bannerFor(specRel);
-  const runtime = await readFile(path.join(TEMPLATE_DIR, "runtime.ts"), "utf8");
   return new Map([
     ["schema.ts", banner + astToString(ast)],
     ["metadata.ts", renderMetadataModule(specRel, tables)],
@@ -268,8 +270,12 @@ export async function renderVendor(root, id, config, compileConfig = config) {
 export async function renderAll(root, ids) {
   const configPath = path.join(root, "redocly.yaml");
   const config = await loadConfig(existsSync(configPath) ? { configPath } : {});
-  // openapi-typescript lints its input again; the spec has passed `config` already, so it gets none.
-  const compileConfig = await createConfig({ extends: [], rules: {} });
+  const shared = {
+    config,
+    // openapi-typescript lints its input again; the spec has passed `config` already, so it gets none.
+    compileConfig: await createConfig({ extends: [], rules: {} }),
+    runtime: await readFile(path.join(TEMPLATE_DIR, "runtime.ts"), "utf8"),
+  };
   const wanted = ids && ids.length > 0 ? ids : await listSpecIds(root);
   const outputs = new Map();
   const problems = [];
@@ -283,7 +289,7 @@ export async function renderAll(root, ids) {
       continue;
     }
     try {
-      for (const [name, content] of await renderVendor(root, id, config, compileConfig)) {
+      for (const [name, content] of await renderVendor(root, id, shared)) {
         outputs.set(path.join("packages", id, "src", "generated", name), content);
       }
     } catch (error) {
