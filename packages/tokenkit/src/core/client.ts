@@ -2,6 +2,7 @@ import { INTERNAL, checkInteger, describe, expectOption, isObject, createRejecte
 import { fail, TokenError } from "./errors.js";
 import type { Call, ErrorReader, RetryPolicy } from "./http.js";
 import { createRedactor } from "./redact.js";
+import { computeRefreshAt } from "./token.js";
 import type { ClientInternals } from "./source.js";
 import type { CallOptions, CommonClientOptions, Token, TokenOperation, VendorId } from "./types.js";
 
@@ -87,8 +88,7 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   let refreshAt = 0;
   let issuing: Promise<Token<V>> | undefined;
   const adopt = (token: Token<V>): Token<V> => {
-    const expiry = token.expiresAt?.getTime() ?? Infinity;
-    refreshAt = expiry - Math.min(60_000, (expiry - Date.now()) / 2);
+    refreshAt = computeRefreshAt(token.expiresAt?.getTime() ?? Infinity, 60_000, Date.now());
     return (latest = token);
   };
   const current = (): Promise<Token<V>> =>

@@ -1,6 +1,6 @@
 import { INTERNAL, checkInteger, expectOption, isObject, createRejecter, type Reject } from "./check.js";
 import type { TokenError } from "./errors.js";
-import { INSPECT } from "./token.js";
+import { computeRefreshAt, INSPECT } from "./token.js";
 import type { AnyTokenClient, Renewable, Token, VendorId } from "./types.js";
 
 /** Options of {@link createTokenSource}. */
@@ -62,8 +62,7 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
     // One resolved promise per token keeps the cached path of getToken() allocation-free.
     cached = Promise.resolve(token);
     validUntil = expiry === undefined ? Infinity : expiry - skewMs;
-    // Short-lived tokens (Vidispine's 60 s) would otherwise sit in the refresh window for their whole life.
-    refreshAt = validUntil - Math.min(windowMs, Math.max(0, validUntil - at) / 2);
+    refreshAt = computeRefreshAt(validUntil, windowMs, at);
     return token;
   };
 

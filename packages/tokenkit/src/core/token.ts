@@ -41,6 +41,15 @@ export function createToken<V extends VendorId>(fields: Token<V>): Token<V> {
   return new TokenRecord(fields) as unknown as Token<V>;
 }
 
+/**
+ * When to replace a token valid until `validUntil` (ms): `windowMs` ahead, but not before half its
+ * remaining life at `now` has passed, so short-lived tokens (Vidispine's 60 s) don't sit in the
+ * window their whole life.
+ */
+export function computeRefreshAt(validUntil: number, windowMs: number, now: number): number {
+  return validUntil - Math.min(windowMs, Math.max(0, validUntil - now) / 2);
+}
+
 /** Parses an ISO date-time; strings without a zone (Mindbody's `Expires`) are read as UTC. */
 export function parseDate(value: unknown): Date | undefined {
   if (typeof value !== "string") return undefined;
