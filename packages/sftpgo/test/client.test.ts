@@ -49,6 +49,15 @@ describe.each(tokenPaths)("GET %s", (path) => {
     expect(server.received.map((r) => r.headers["x-sftpgo-otp"])).toEqual(["999999", "100001"]);
   });
 
+  test("a rotating password function is encoded afresh on every request", async () => {
+    let n = 0;
+    const sftpgo = client({ username: "admin", password: () => `secret-${++n}` });
+    await sftpgo.GET(path);
+    await sftpgo.GET(path);
+    await sftpgo.GET(path);
+    expect(server.received.map((r) => r.headers.authorization)).toEqual([1, 2, 3].map((i) => basic("admin", `secret-${i}`)));
+  });
+
   test.each(errorStatuses)("types the %i error body", async (status) => {
     server.respond({ status, json: { message: "Unauthorized", error: "invalid credentials" }, headers: { "Retry-After": "30" } });
     const { data, error, response } = await client({ username: "admin", password: "wrong" }).GET(path);

@@ -174,7 +174,9 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
     assertKind(packageName, `auth.${key}`, auth[key], "string or function");
   }
   const baseUrl = assertBaseUrl(packageName, "baseUrl", options.baseUrl === undefined ? spec.baseUrl : options.baseUrl, allowInsecureHttp);
-  const basePrefix = baseUrl.replace(/\/*$/, "/");
+  // As openapi-fetch stores it (one trailing slash dropped), to spot a per-call `baseUrl` without parsing the request URL.
+  const clientBase = baseUrl.replace(/\/$/, "");
+  let basic: readonly [pair: string, encoded: string] | undefined;
 
   /** Sets `header` from the auth option(s) `keys` unless it is set: Basic when there are two (username, password). */
   async function setHeader(requestHeaders: Headers, header: string, prefix: string, keys: readonly string[]): Promise<void> {
@@ -188,7 +190,10 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
       parts.push(part);
     }
     // Basic credentials as UTF-8, as browsers and servers expect for non-ASCII names and passwords.
-    requestHeaders.set(header, prefix + (parts[1] ? btoa(String.fromCharCode(...new TextEncoder().encode(parts.join(":")))) : parts[0]));
+    const pair = parts.join(":");
+    // Encoded once per credential pair rather than per request: it is the same string every time.
+    if (parts[1] && basic?.[0] !== pair) basic = [pair, btoa(String.fromCharCode(...new TextEncoder().encode(pair)))];
+    requestHeaders.set(header, prefix + (parts[1] ? basic![1] : pair));
   }
 
   /** Whether the headers satisfy one of `security`'s alternatives (or it needs none). */
@@ -217,11 +222,11 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
 
   const client = createFetchClient<Paths>({ baseUrl, headers, fetch: send });
   client.use({
-    async onRequest({ request, schemaPath, options: { fetch } }) {
+    async onRequest({ request, schemaPath, options: { fetch, baseUrl: callBase } }) {
       const key = `${request.method} ${schemaPath}`;
       const security = operations[key] ?? spec.security;
       // A per-call `baseUrl` gets the same transport check as the client's (already checked: skipped).
-      if (!request.url.startsWith(basePrefix)) assertBaseUrl(packageName, "baseUrl", new URL(request.url).origin, allowInsecureHttp);
+      if (callBase !== clientBase) assertBaseUrl(packageName, "baseUrl", new URL(request.url).origin, allowInsecureHttp);
       const requestHeaders = request.headers;
       for (const { header, option, operations: only } of authHeaders) {
         if (!only || only.includes(key)) await setHeader(requestHeaders, header, "", [option]);
