@@ -3,13 +3,15 @@ import { DEFAULT_CLI_PORT, parseCliArguments } from "./cli-args.js";
 import { startSandbox } from "./sandbox.js";
 import { VENDOR_IDS } from "./types.js";
 
-const USAGE = `Usage: tokenkit-sandbox [--port <n>] [--host <address>]
+const USAGE = `Usage: tokenkit-sandbox [--port <n>] [--host <address>] [--cors | --cors=<origin> ...]
 
 Serves local emulators of the Mindbody, Vidispine, SFTPGo, Genesys Cloud and AuthAPI token
 endpoints on one port, validated against tokenkit's OpenAPI specs.
 
   --port, -p   TCP port (default ${DEFAULT_CLI_PORT}; 0 picks a free one)
   --host       interface to listen on (default 127.0.0.1)
+  --cors       let web pages on any origin call the sandbox with fetch (CORS)
+  --cors=<o>   only this origin, e.g. --cors=http://127.0.0.1:5173; repeat for more
 `;
 
 async function main(): Promise<void> {
@@ -25,8 +27,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const sandbox = await startSandbox({ port: parsed.port, host: parsed.host });
-  const lines = [`tokenkit sandbox listening on ${sandbox.url}`, ""];
+  const sandbox = await startSandbox({ port: parsed.port, host: parsed.host, cors: parsed.cors });
+  const lines = [`tokenkit sandbox listening on ${sandbox.url}`];
+  if (parsed.cors !== false) lines.push(`CORS allowed for ${parsed.cors === true ? "any origin" : parsed.cors.join(", ")}`);
+  lines.push("");
   for (const vendor of VENDOR_IDS) {
     const credentials = Object.entries(sandbox.credentials[vendor]).map(([key, value]) => `${key}=${String(value)}`);
     lines.push(`${vendor.padEnd(10)} ${sandbox.baseUrls[vendor]}`);

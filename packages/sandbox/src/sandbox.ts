@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { applyCors, createOriginPolicy, type CorsOption } from "./cors.js";
 import { DEMO_ACCOUNTS, DEMO_CREDENTIALS } from "./demo-accounts.js";
 import { readHeader } from "./http-util.js";
 import type { RateLimit } from "./rate-limit.js";
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   readonly sftpgoRateLimit?: RateLimit | false;
   /** OpenAPI documents to serve instead of the installed `@tokenkit/<vendor>/openapi.json`, e.g. an edited spec. */
   readonly specs?: Partial<Readonly<Record<VendorId, unknown>>>;
+  /** Lets web pages on other origins call the sandbox: true for any origin, or exactly these origins. Default false (no CORS headers). */
+  readonly cors?: CorsOption;
 }
 
 /** What `clientOptions(vendor)` returns: every option `createTokenClient(vendor, …)` needs. */
@@ -87,6 +90,7 @@ interface Route {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { port = 0, host = "127.0.0.1" } = options;
   const now = options.now ?? Date.now;
+  const corsPolicy = createOriginPolicy(options.cors);
   const emulators: VendorEmulator[] = [
     createMindbodyEmulator(DEMO_CREDENTIALS.mindbody),
     createVidispineEmulator(DEMO_CREDENTIALS.vidispine, DEMO_ACCOUNTS.vidispine),
@@ -104,6 +108,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server = createServer((request, response) => {
+    // Before serve(): a preflight is the browser's question, not a vendor request, so it is neither validated nor counted.
+    if (corsPolicy && applyCors(request, response, corsPolicy)) return;
     serve(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       response.end("Internal Server Error");

@@ -67,8 +67,28 @@ describe("tokenkit-sandbox bin", () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: tokenkit-sandbox");
+    expect(help.stdout).toContain("--cors=<o>");
     const bad = await runCli(["--bogus"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown argument "--bogus"');
+    const badOrigin = await runCli(["--cors=localhost:5173"]);
+    expect(badOrigin.code).toBe(2);
+    expect(badOrigin.stderr).toContain('--cors=<origin> needs an origin');
+  });
+
+  it("serves CORS to the origins given with --cors=<origin>", async () => {
+    const page = "http://127.0.0.1:5173";
+    let allowed: Promise<string | null> | undefined;
+    const run = await runCli(["--port", "0", `--cors=${page}`], (stdout, kill) => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] && !allowed && stdout.includes("Ctrl+C")) {
+        allowed = fetch(`${match[1]}/`, { headers: { Origin: page } }).then((response) => response.headers.get("access-control-allow-origin"));
+        allowed.finally(() => kill("SIGTERM")).catch(() => kill("SIGTERM"));
+      }
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`CORS allowed for ${page}`);
+    expect(await allowed).toBe(page);
   });
 });

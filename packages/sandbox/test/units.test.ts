@@ -89,9 +89,28 @@ describe("validation messages", () => {
 
 describe("CLI arguments", () => {
   it("parses --port and --host in both spellings", () => {
-    expect(parseCliArguments([])).toEqual({ port: 4010, host: "127.0.0.1", help: false });
-    expect(parseCliArguments(["--port", "0", "--host", "::1"])).toEqual({ port: 0, host: "::1", help: false });
-    expect(parseCliArguments(["--port=8080", "--help"])).toEqual({ port: 8080, host: "127.0.0.1", help: true });
+    expect(parseCliArguments([])).toEqual({ port: 4010, host: "127.0.0.1", cors: false, help: false });
+    expect(parseCliArguments(["--port", "0", "--host", "::1"])).toEqual({ port: 0, host: "::1", cors: false, help: false });
+    expect(parseCliArguments(["--port=8080", "--help"])).toEqual({ port: 8080, host: "127.0.0.1", cors: false, help: true });
+  });
+
+  it("parses a bare --cors as any origin, without taking the next argument", () => {
+    expect(parseCliArguments(["--cors"]).cors).toBe(true);
+    expect(parseCliArguments(["--cors", "--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", cors: true, help: false });
+    expect(() => parseCliArguments(["--cors", "http://x:1"])).toThrow(/unknown argument "http:\/\/x:1"/);
+  });
+
+  it("collects repeated --cors=<origin> into a list", () => {
+    expect(parseCliArguments(["--cors=http://x:1"]).cors).toEqual(["http://x:1"]);
+    expect(parseCliArguments(["--cors=http://x:1", "--port=0", "--cors=https://app.example.test"]).cors).toEqual(["http://x:1", "https://app.example.test"]);
+    expect(parseCliArguments(["--cors=http://x:1", "--cors"]).cors).toBe(true);
+  });
+
+  it("refuses a --cors value that is not an origin", () => {
+    expect(() => parseCliArguments(["--cors=http://x:1/app"])).toThrow(TypeError);
+    expect(() => parseCliArguments(["--cors=http://x:1/app"])).toThrow(/--cors=<origin> needs an origin .*, got "http:\/\/x:1\/app"/);
+    expect(() => parseCliArguments(["--cors="])).toThrow(/--cors=<origin> needs an origin/);
+    expect(() => parseCliArguments(["--cors=*"])).toThrow(/got "\*"/);
   });
 
   it("names a bad argument", () => {
