@@ -13,6 +13,10 @@ export type {
   Revocable,
   Token,
   TokenClientBase,
+  TokenEvent,
+  TokenEventBase,
+  TokenEventListener,
   TokenOperation,
   VendorId,
 } from "./core/types.js";
+export type { TokenLease, TokenStore, TokenStoreSetOptions } from "./core/store.js";

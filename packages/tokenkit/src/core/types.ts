@@ -52,6 +52,8 @@ export interface CommonClientOptions {
   readonly retry?: RetryOptions | false;
   /** Allow `http://` to a non-loopback host (credentials would travel in clear text). */
   readonly allowInsecureHttp?: boolean;
+  /** Called with every request, response, retry and token event of this client (redacted; see {@link TokenEvent}). */
+  readonly onEvent?: TokenEventListener;
 }
 
 /** Which uniform operations a vendor supports. */
@@ -99,3 +101,32 @@ export interface AnyTokenClient<V extends VendorId = VendorId> {
   readonly capabilities: Capabilities;
   issue(options?: CallOptions): Promise<Token<V>>;
 }
+
+/** What a {@link TokenEvent} is about: where a request went (origin and path only: never a query, token or secret). */
+export interface TokenEventBase {
+  readonly vendor: VendorId;
+  readonly operation: TokenOperation;
+}
+
+/**
+ * One thing that happened in a client or a source, for logs and metrics. Events carry origins, paths,
+ * statuses, timings and reasons only: never a token, a credential or a query string.
+ */
+export type TokenEvent =
+  /** An attempt is about to be sent. `attempt` counts from 1. */
+  | (TokenEventBase & { readonly type: "request"; readonly attempt: number; readonly method: string; readonly origin: string; readonly path: string })
+  /** An attempt got an HTTP response (any status) after `ms`. */
+  | (TokenEventBase & { readonly type: "response"; readonly attempt: number; readonly method: string; readonly origin: string; readonly path: string; readonly status: number; readonly ms: number })
+  /** A failed attempt will be retried after `delayMs`; `reason` is the failure's TokenError code. */
+  | (TokenEventBase & { readonly type: "retry"; readonly attempt: number; readonly delayMs: number; readonly reason: string })
+  /** issue() or renew() produced a token. */
+  | (TokenEventBase & { readonly type: "issued" | "renewed"; readonly expiresAt?: Date })
+  /** revoke() succeeded. */
+  | (TokenEventBase & { readonly type: "revoked" })
+  /** A token source served its cached (or shared-store) token. `from` says which layer. */
+  | (TokenEventBase & { readonly type: "cached"; readonly from: "memory" | "store"; readonly expiresAt?: Date })
+  /** A store call failed or ran past its budget; the source went on without the store. `reason` is a redacted message. */
+  | (TokenEventBase & { readonly type: "store-fallback"; readonly reason: string });
+
+/** Receives {@link TokenEvent}s. A listener that throws is ignored: events never change a call's outcome. */
+export type TokenEventListener = (event: TokenEvent) => void;
