@@ -44,6 +44,7 @@ const LONG = "201 with a LongTokenResponse body";
 export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
   vendor: "authapi",
   credentials: ["clientId", "clientSecret"],
+  identity: ["clientId"],
   setup(options, env) {
     const { credentials, scopes } = options;
     const { clientId } = credentials;

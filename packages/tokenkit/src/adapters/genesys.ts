@@ -37,6 +37,7 @@ export interface GenesysTokenClient
 export const genesys: Adapter<"genesys", GenesysTokenClientOptions> = {
   vendor: "genesys",
   credentials: ["clientId", "clientSecret"],
+  identity: ["clientId"],
   setup(options, env) {
     const { credentials } = options;
     // region, baseUrl and loginUrl are checked by @tokenkit/genesys.

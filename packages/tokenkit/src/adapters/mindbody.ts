@@ -34,6 +34,7 @@ const RENEWED = "200 with the renewed token";
 export const mindbody: Adapter<"mindbody", MindbodyTokenClientOptions> = {
   vendor: "mindbody",
   credentials: ["apiKey", "siteId", "username", "password"],
+  identity: ["siteId", "username"],
   readError(body) {
     // {"Error": {"Message", "Code"}}
     const error = isObject(body.Error) ? body.Error : {};

@@ -76,6 +76,7 @@ function readExpiry(jwt: string): Date | undefined {
 export const sftpgo: Adapter<"sftpgo", SftpgoTokenClientOptions> = {
   vendor: "sftpgo",
   credentials: ["username", "password", "otp?"],
+  identity: ["username"],
   readError(body, headers) {
     // ApiResponse {message, error}; 429s carry X-Retry-In, finer-grained than Retry-After.
     return { detail: joinDetail(body.message, body.error), retryAfterMs: parseGoDuration(headers.get("x-retry-in")) };

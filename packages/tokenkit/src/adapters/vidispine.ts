@@ -30,6 +30,7 @@ const ISSUED = "200 with an AuthenticationTokenType or text/plain token";
 export const vidispine: Adapter<"vidispine", VidispineTokenClientOptions> = {
   vendor: "vidispine",
   credentials: ["username", "password"],
+  identity: ["username"],
   scheme: "token",
   setup(options, env) {
     const { seconds, autoRefresh, credentials } = options;

@@ -4,7 +4,7 @@ import type { Call, ErrorReader, RetryPolicy } from "./http.js";
 import { createRedactor } from "./redact.js";
 import { computeRefreshAt } from "./token.js";
 import type { ClientInternals } from "./source.js";
-import type { CallOptions, CommonClientOptions, Token, TokenOperation, VendorId } from "./types.js";
+import type { CallOptions, CommonClientOptions, Token, TokenEvent, TokenOperation, VendorId } from "./types.js";
 
 /** What an adapter gets from the facade to build its vendor clients. */
 export interface AdapterEnv {
@@ -35,6 +35,8 @@ export interface Adapter<V extends VendorId, O> {
   readonly vendor: V;
   /** Credential field names; a trailing "?" marks an optional one. */
   readonly credentials: readonly string[];
+  /** The credential fields that say whose token it is (username, client id): never a secret. */
+  readonly identity: readonly string[];
   /** Reads error bodies; default: OAuth `{error, error_description}` or `{code, message}`. */
   readonly readError?: ErrorReader;
   /** The Authorization scheme of an access token; default "Bearer". */
@@ -70,6 +72,24 @@ function checkCredentials(reject: Reject, fields: readonly string[], credentials
   return values;
 }
 
+// Options that change how a call is made, not which token it gets.
+const TRANSPORT_OPTIONS = new Set(["credentials", "fetch", "timeoutMs", "retry", "allowInsecureHttp", "onEvent"]);
+
+/** Vendor, origin, token-shaping options and the credential's identity fields, as one string (no secrets). */
+async function describeIdentity(adapter: Pick<Adapter<VendorId, never>, "vendor" | "identity">, options: CommonClientOptions): Promise<string> {
+  const credentials = (options as { credentials: Record<string, unknown> }).credentials;
+  const shaping = Object.entries(options)
+    .filter(([key, value]) => !TRANSPORT_OPTIONS.has(key) && value !== undefined && typeof value !== "function")
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const who = await Promise.all(adapter.identity.map(async (field) => [field, await resolveValue(credentials[field])]));
+  return JSON.stringify([adapter.vendor, shaping, who]);
+}
+
+/** A plain value, or what a function (a secret source) returns for it. */
+async function resolveValue(value: unknown): Promise<unknown> {
+  return typeof value === "function" ? await (value as () => unknown)() : value;
+}
+
 /** Builds a vendor's TokenClient after checking every option; no I/O happens here. */
 export function buildClient<V extends VendorId, O extends CommonClientOptions>(adapter: Adapter<V, O>, vendor: unknown, options: O): unknown {
   const id = adapter.vendor;
@@ -80,6 +100,16 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   const timeoutMs = checkInteger(reject, "timeoutMs", options.timeoutMs, 1, 2_147_483_647, 30_000);
   const retry = checkRetry(reject, options.retry);
   const redact = createRedactor(secrets);
+  expectOption(reject, options.onEvent === undefined || typeof options.onEvent === "function", "onEvent", "a function", options.onEvent);
+  const listener = options.onEvent;
+  // A listener is an observer: what it throws must never change a call's outcome.
+  const emit = (event: TokenEvent): void => {
+    try {
+      listener?.(event);
+    } catch {
+      // Ignored, as documented on TokenEventListener.
+    }
+  };
 
   // The api's token: the one issue() or renew() returned last until it is within a minute of expiry
   // (half its lifetime when shorter), else a new one, issued once for all concurrent requests. A cache
@@ -139,6 +169,12 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   }
   Object.freeze(capabilities);
   // What createTokenSource and authMiddleware read.
-  Object.defineProperty(client, INTERNAL, { value: { authorize: (accessToken: string) => `${adapter.scheme ?? "Bearer"} ${accessToken}` } satisfies ClientInternals });
+  Object.defineProperty(client, INTERNAL, {
+    value: {
+      authorize: (accessToken: string) => `${adapter.scheme ?? "Bearer"} ${accessToken}`,
+      emit,
+      identity: () => describeIdentity(adapter, options),
+    } satisfies ClientInternals,
+  });
   return Object.freeze(client);
 }

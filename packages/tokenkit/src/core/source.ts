@@ -1,7 +1,7 @@
 import { INTERNAL, checkInteger, expectOption, isObject, createRejecter, type Reject } from "./check.js";
 import type { TokenError } from "./errors.js";
 import { computeRefreshAt, INSPECT } from "./token.js";
-import type { AnyTokenClient, Renewable, Token, VendorId } from "./types.js";
+import type { AnyTokenClient, Renewable, Token, TokenEvent, VendorId } from "./types.js";
 
 /** Options of {@link createTokenSource}. */
 export interface TokenSourceOptions {
@@ -26,6 +26,13 @@ export interface TokenSource<V extends VendorId = VendorId> {
 export interface ClientInternals {
   /** The Authorization header value for an access token. */
   readonly authorize: (accessToken: string) => string;
+  /** Reports an event to the client's `onEvent` listener (never throws). */
+  readonly emit: (event: TokenEvent) => void;
+  /**
+   * What identifies the client's tokens, for store keys: vendor, origin, the non-secret options that
+   * shape a token, and the credential's identity (username, client id). Never a secret; hash it before use.
+   */
+  readonly identity: () => Promise<string>;
 }
 
 // Renew failures that mean "this token cannot be renewed" rather than "the vendor is unwell".
