@@ -5,6 +5,8 @@ export default defineConfig({
   entry: { index: "src/index.ts", cli: "src/cli.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts" } },
+  // Maps ship in dist, so stack traces from an installed package point at src/, not at bundled chunks.
+  sourcemap: true,
   clean: true,
   target: "es2022",
   // import.meta.url (used to resolve the vendor specs) in the CommonJS build too.
