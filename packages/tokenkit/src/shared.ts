@@ -19,4 +19,5 @@ export type {
   TokenOperation,
   VendorId,
 } from "./core/types.js";
-export type { TokenLease, TokenStore, TokenStoreSetOptions } from "./core/store.js";
+export { createMemoryTokenStore, type TokenLease, type TokenStore, type TokenStoreSetOptions } from "./core/store.js";
+export { deserializeToken, serializeToken, TOKEN_FORMAT_VERSION } from "./core/serialize.js";

@@ -5,6 +5,7 @@ import type { Adapter } from "../core/client.js";
 import { fail, TokenError } from "../core/errors.js";
 import { bearer, type Call, exchange, readObject, readString } from "../core/http.js";
 import { REDACTED } from "../core/redact.js";
+import { attachTokenState, readTokenState } from "../core/state.js";
 import { readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Renewable, Revocable, Token, TokenClientBase } from "../core/types.js";
 
@@ -38,6 +39,22 @@ interface LongToken {
   readonly tokenId: string | undefined;
 }
 
+/** The vendor state of a short-term token (see serializeToken): its long-term token and where both came from. */
+interface AuthapiState {
+  readonly origin: string;
+  readonly longToken: string;
+  readonly longTokenId?: string;
+}
+
+/** The long-term token behind `token`, when it came from an AuthAPI server at `origin`. */
+function readLong(token: Token, origin: string): LongToken | "elsewhere" | undefined {
+  const state = readTokenState(token) as Partial<AuthapiState> | undefined;
+  if (typeof state?.longToken !== "string" || !state.longToken) return undefined;
+  // A restored token's long-term token goes only to the server that issued it.
+  if (state.origin !== origin) return "elsewhere";
+  return { accessToken: state.longToken, tokenId: typeof state.longTokenId === "string" ? state.longTokenId : undefined };
+}
+
 const LONG = "201 with a LongTokenResponse body";
 
 /** The AuthAPI adapter: the long → short exchange, `X-Token-Id`, and `AuthError {code, message}` (the default error reader). */
@@ -53,8 +70,13 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
       env.reject('option "scopes" must be an array of non-empty strings without spaces');
     }
     const wire = createClient({ ...env.base, auth: { clientId } });
-    // The long-term token behind each short-term token; it never leaves this file.
-    const longs = new WeakMap<Token, LongToken>();
+    // The vendor package has checked baseUrl by now; tokens remember it so a restored one is renewed
+    // (its long-term token sent) only where it was issued.
+    const origin = env.base.baseUrl === undefined ? "(default)" : new URL(env.base.baseUrl).origin;
+    const lookUp = (token: Token): LongToken | undefined => {
+      const long = readLong(token, origin);
+      return long === "elsewhere" ? undefined : long;
+    };
     // A call that also masks the long-term token in anything quoted from the vendor.
     const hiding = (call: Call, long: LongToken): Call => ({ ...call, redact: (text) => call.redact(text).split(long.accessToken).join(REDACTED) });
 
@@ -71,7 +93,9 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
         tokenId: typeof body.token_id === "string" ? body.token_id : undefined,
         scope: Array.isArray(body.scopes) ? body.scopes.join(" ") : undefined,
       }));
-      longs.set(token, long);
+      // The long-term token rides beside the token (never in its fields, JSON or inspection), so this
+      // or another client can renew and revoke it, also after serializeToken/deserializeToken.
+      attachTokenState(token, { origin, longToken: long.accessToken, ...(long.tokenId && { longTokenId: long.tokenId }) } satisfies AuthapiState);
       return token;
     };
 
@@ -82,7 +106,7 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
           clientId,
           shortToken: env.token,
           longToken: async () => {
-            const long = longs.get(await env.current());
+            const long = lookUp(await env.current());
             if (!long) throw new Error("@tokenkit/authapi via tokenkit: no long-term token is known for the current token");
             return long.accessToken;
           },
@@ -110,13 +134,14 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
           }
         },
         async renew(call, token) {
-          const long = longs.get(token);
-          return long ? shorten(long, call) : fail(call, "this token was not issued by this client, so its long-term token is unknown; call issue()");
+          const long = readLong(token, origin);
+          if (long === "elsewhere") fail(call, `this token was issued by another AuthAPI server than ${origin}; renew it with a client of that server, or call issue()`);
+          return long ? shorten(long, call) : fail(call, "this token's long-term token is unknown (it was not issued by tokenkit, or was restored from a plain object rather than deserializeToken()); call issue()");
         },
         async revoke(call, token) {
           if (!token.tokenId) fail(call, "the token has no tokenId to revoke it by");
+          const long = lookUp(token);
           await revokeById(call, token.tokenId, token.accessToken);
-          const long = longs.get(token);
           if (!long?.tokenId) return;
           try {
             await revokeById(hiding(call, long), long.tokenId, long.accessToken);

@@ -44,3 +44,69 @@ export interface TokenStore {
    */
   subscribe?(key: string, listener: () => void): Promise<() => void>;
 }
+
+/** Options of {@link createMemoryTokenStore}. */
+export interface MemoryTokenStoreOptions {
+  /** Clock in ms since the epoch for entry and lease lifetimes; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+interface Entry {
+  readonly token: Token;
+  readonly expiresAt: number;
+}
+
+/**
+ * A {@link TokenStore} in this process's memory: lets several token sources of one credential in one
+ * process share a token and a lease (a source without a store keeps its token to itself). Entries,
+ * leases and listeners live as long as the store.
+ */
+export function createMemoryTokenStore(options: MemoryTokenStoreOptions = {}): TokenStore {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  const leases = new Map<string, TokenLease>();
+  const listeners = new Map<string, Set<() => void>>();
+  const notify = (key: string) => {
+    for (const listener of listeners.get(key) ?? []) queueMicrotask(listener);
+  };
+  const holds = (lease: TokenLease) => {
+    const held = leases.get(lease.key);
+    return held !== undefined && held.owner === lease.owner && now() < held.expiresAt;
+  };
+  return {
+    async get(key) {
+      const entry = entries.get(key);
+      if (entry && now() >= entry.expiresAt) entries.delete(key);
+      return entry && now() < entry.expiresAt ? entry.token : undefined;
+    },
+    async set(key, token, { ttlMs, lease }) {
+      if (lease !== undefined && (lease.key !== key || !holds(lease))) return false;
+      entries.set(key, { token, expiresAt: now() + ttlMs });
+      notify(key);
+      return true;
+    },
+    async delete(key) {
+      entries.delete(key);
+      notify(key);
+    },
+    async acquire(key, ttlMs) {
+      const held = leases.get(key);
+      if (held && now() < held.expiresAt) return undefined;
+      const lease: TokenLease = Object.freeze({ key, owner: globalThis.crypto.randomUUID(), expiresAt: now() + ttlMs });
+      leases.set(key, lease);
+      return lease;
+    },
+    async release(lease) {
+      if (leases.get(lease.key)?.owner === lease.owner) leases.delete(lease.key);
+    },
+    async subscribe(key, listener) {
+      let set = listeners.get(key);
+      if (!set) listeners.set(key, (set = new Set()));
+      const own = () => listener();
+      set.add(own);
+      return () => {
+        set.delete(own);
+      };
+    },
+  };
+}

@@ -2,7 +2,7 @@
 export type VendorId = "mindbody" | "vidispine" | "sftpgo" | "genesys" | "authapi";
 
 /** What the facade was doing when a TokenError happened. */
-export type TokenOperation = "createTokenClient" | "createTokenSource" | "authMiddleware" | "issue" | "renew" | "revoke" | "introspect";
+export type TokenOperation = "createTokenClient" | "createTokenSource" | "authMiddleware" | "issue" | "renew" | "revoke" | "introspect" | "serializeToken" | "deserializeToken";
 
 /**
  * A token, normalised across vendors. Read-only. `toJSON()`, `String()` and `util.inspect` redact
