@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every check the repo has, in dependency order, then one closing line
-// `N passed, N failed` (vitest's own summary is not one CI can read). Each step runs even when an
-// earlier one failed, so one run shows everything that is wrong.
+// `N passed, N failed, N skipped` (vitest's own summary is not one CI can read). Each step runs even
+// when an earlier one failed, so one run shows everything that is wrong. Skipped tests are counted
+// and grouped by why: a test or suite that may skip says so in its meta (`{ skip: !found, meta:
+// { skipReason: "no Chromium" } }`, see test/helpers/skip.ts), which vitest's JSON report carries.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -32,14 +34,26 @@ for (const { name, command: [command, ...args], counted = false } of steps) {
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+const skipReasons = new Map();
 const rows = [];
 for (const dir of [root, ...packageDirs]) {
   const file = path.join(dir, RESULT_FILE);
   if (!existsSync(file)) continue;
   const result = JSON.parse(readFileSync(file, "utf8"));
+  const where = path.relative(root, dir) || "(repo)";
+  const notRun = result.numPendingTests + result.numTodoTests;
   passed += result.numPassedTests;
   failed += result.numFailedTests;
-  rows.push(`  ${path.relative(root, dir) || "(repo)"}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
+  skipped += notRun;
+  for (const { assertionResults = [] } of result.testResults ?? []) {
+    for (const test of assertionResults) {
+      if (!["pending", "skipped", "todo", "disabled"].includes(test.status)) continue;
+      const reason = test.meta?.skipReason ?? (test.status === "todo" ? "todo" : `no reason given (${where})`);
+      skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1);
+    }
+  }
+  rows.push(`  ${where}: ${result.numPassedTests} passed, ${result.numFailedTests} failed${notRun > 0 ? `, ${notRun} skipped` : ""}`);
 }
 // Drift and size are checks of their own; a failed build, typecheck or crashed runner counts
 // once, unless failing vitest tests already explain that step's failure.
@@ -51,5 +65,6 @@ for (const check of checks) {
 }
 console.log(`\n━━ summary\n${rows.join("\n")}`);
 for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
-console.log(`${passed + checksPassed} passed, ${failed + checksFailed} failed`);
+for (const [reason, count] of skipReasons) console.log(`  ${count} skipped: ${reason}`);
+console.log(`${passed + checksPassed} passed, ${failed + checksFailed} failed, ${skipped} skipped`);
 process.exit(failed + checksFailed > 0 || checks.some((check) => !check.ok) ? 1 : 0);

@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { PageApi, PageOptions } from "./fixtures/browser/page.js";
+import { skipUnless } from "./helpers/skip.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const VENDORS = ["mindbody", "vidispine", "sftpgo", "genesys", "authapi"] as const;
@@ -37,7 +38,7 @@ async function servePage(script: string): Promise<{ server: Server; origin: stri
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe.skipIf(!chromiumPath)("in headless Chromium, cross-origin against the sandbox", () => {
+describe("in headless Chromium, cross-origin against the sandbox", skipUnless(chromiumPath, "no Chromium"), () => {
   let browser: Browser;
   let page: Page;
   let pageServer: Server;
