@@ -141,10 +141,9 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
 
   const isUsable = (token: Token | undefined): token is Token<V> =>
     token !== undefined && token.vendor === vendor && token.accessToken !== refused && (token.expiresAt === undefined || now() < token.expiresAt.getTime() - skewMs);
-  const isFresh = (token: Token<V>): boolean => {
-    const until = token.expiresAt === undefined ? Infinity : token.expiresAt.getTime() - skewMs;
-    return now() < computeRefreshAt(until, windowMs, now());
-  };
+  // A refresh starts when this source's token is due; a valid token in the store other than that one
+  // is another process's newer token (its own refresh time is worked out when it is adopted).
+  const isNewer = (token: Token<V>): boolean => token.accessToken !== current?.accessToken;
 
   /** Renews `base` where the vendor can (issue when refused), else issues; refuses an answer that has already expired. */
   const fetchFresh = async (base: Token<V> | undefined): Promise<Token<V>> => {
@@ -239,7 +238,7 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
     try {
       // Another process may have stored a token between our look and our lease.
       const shared = await storeCall("get", () => store!.get(key));
-      if (isUsable(shared) && isFresh(shared)) return adopt(shared, "store");
+      if (isUsable(shared) && isNewer(shared)) return adopt(shared, "store");
       const token = await fetchFresh(isUsable(shared) ? shared : base);
       const remaining = token.expiresAt === undefined ? NO_EXPIRY_TTL_MS : token.expiresAt.getTime() - now();
       // false: our lease lapsed and someone else holds it now; the store keeps theirs, we keep ours.
@@ -275,7 +274,7 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
       key = await storeCall("key", readKey);
       subscribe(key);
       shared = await storeCall("get", () => store!.get(key));
-      if (isUsable(shared) && isFresh(shared)) return adopt(shared, shared.accessToken === current?.accessToken ? undefined : "store");
+      if (isUsable(shared) && isNewer(shared)) return adopt(shared, "store");
       return await refreshThroughStore(isUsable(shared) ? shared : undefined, key);
     } catch (error) {
       if (!(error instanceof StoreUnavailable)) throw error;
