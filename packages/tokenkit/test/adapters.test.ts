@@ -62,7 +62,7 @@ describe("mindbody adapter", () => {
 describe("vidispine adapter", () => {
   const credentials = { username: "admin", password: "vs-password" };
 
-  it("sends seconds and autoRefresh, accepts JSON, and sets expiresAt = start + seconds", async () => {
+  it("sends seconds and autoRefresh, accepts JSON, and sets expiresAt = start (floored to the second) + seconds", async () => {
     const fetch = stubFetch(() => json({ token: "vs-token", user: "admin" }));
     const client = createTokenClient("vidispine", { baseUrl: BASE, credentials, fetch, seconds: 30, autoRefresh: true });
     const before = Date.now();
@@ -70,8 +70,9 @@ describe("vidispine adapter", () => {
     const after = Date.now();
     expect(token).toMatchObject({ vendor: "vidispine", accessToken: "vs-token", tokenType: "token" });
     const expiry = token.expiresAt?.getTime() ?? 0;
-    expect(expiry).toBeGreaterThanOrEqual(before + 30_000);
-    expect(expiry).toBeLessThanOrEqual(after + 30_000);
+    expect(expiry).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 30_000);
+    expect(expiry).toBeLessThanOrEqual(Math.floor(after / 1000) * 1000 + 30_000);
+    expect(expiry % 1000).toBe(0);
     const url = new URL(fetch.seen[0]?.url ?? "");
     expect(url.pathname).toBe("/API/token");
     expect(url.searchParams.get("seconds")).toBe("30");
@@ -85,8 +86,8 @@ describe("vidispine adapter", () => {
     const before = Date.now();
     const token = await client.issue();
     expect(token.accessToken).toBe("vs-plain-token");
-    expect(token.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(60_000);
-    expect(token.expiresAt!.getTime() - before).toBeLessThan(61_000);
+    expect(token.expiresAt!.getTime() - Math.floor(before / 1000) * 1000).toBeGreaterThanOrEqual(60_000);
+    expect(token.expiresAt!.getTime() - before).toBeLessThanOrEqual(60_000);
     expect(new URL(fetch.seen[0]?.url ?? "").search).toBe("");
   });
 
@@ -154,8 +155,8 @@ describe("genesys adapter", () => {
     const before = Date.now();
     const token = await client.issue();
     expect(token).toMatchObject({ vendor: "genesys", accessToken: "gc-token", tokenType: "bearer" });
-    expect(token.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(86_400_000 - 5);
-    expect(token.expiresAt!.getTime() - before).toBeLessThan(86_401_000);
+    expect(token.expiresAt!.getTime() - Math.floor(before / 1000) * 1000).toBeGreaterThanOrEqual(86_400_000);
+    expect(token.expiresAt!.getTime() - before).toBeLessThanOrEqual(86_400_000);
     const [request] = fetch.seen;
     expect(request).toMatchObject({ method: "POST", url: "https://login.mypurecloud.ie/oauth/token", body: "grant_type=client_credentials" });
     expect(request?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
@@ -197,7 +198,7 @@ describe("genesys adapter", () => {
 describe("authapi adapter", () => {
   const credentials = { clientId: "c2m-client", clientSecret: "c2m-secret" };
   const long = { token_type: "Bearer", access_token: "lt-token", expires_in: 2_592_000, expires_at: "2030-02-01T00:00:00Z", scopes: ["jobs:submit"] };
-  const short = (n: number) => ({ token_type: "Bearer", access_token: `st-token-${n}`, expires_in: 900, expires_at: "2030-01-01T00:15:00Z", scopes: ["jobs:submit"], token_id: `tok_st_${n}` });
+  const short = (n: number) => ({ token_type: "Bearer", access_token: `st-token-${n}`, expires_in: 900, expires_at: new Date(Date.now() + 900_000).toISOString().replace(/\.\d+Z$/, "Z"), scopes: ["jobs:submit"], token_id: `tok_st_${n}` });
 
   function vendor() {
     let shorts = 0;
@@ -213,7 +214,9 @@ describe("authapi adapter", () => {
     const client = createTokenClient("authapi", { baseUrl: "https://api.example.com/v1", credentials, fetch, ttlSeconds: 86_400, scopes: ["jobs:submit"] });
     const token = await client.issue();
     expect(token).toMatchObject({ vendor: "authapi", accessToken: "st-token-1", tokenType: "bearer", tokenId: "tok_st_1", scope: "jobs:submit" });
-    expect(token.expiresAt?.toISOString()).toBe("2030-01-01T00:15:00.000Z");
+    // expires_in 900 and expires_at (whole seconds) agree to within a second; the earlier one counts.
+    expect(Date.now() + 900_000 - token.expiresAt!.getTime()).toBeGreaterThanOrEqual(0);
+    expect(Date.now() + 900_000 - token.expiresAt!.getTime()).toBeLessThan(2_000);
     const [issueLong, issueShort] = fetch.seen;
     expect(issueLong?.url).toBe("https://api.example.com/v1/auth/tokens/long");
     expect(issueLong?.headers["x-client-id"]).toBe("c2m-client");

@@ -3,7 +3,7 @@ import type { Client } from "openapi-fetch";
 import { expectOption } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
 import { createInvalidResponse, exchange } from "../core/http.js";
-import { createToken, readToken } from "../core/token.js";
+import { computeExpiry, createToken, readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, TokenClientBase } from "../core/types.js";
 
 /** Vidispine credentials: the user's login. */
@@ -47,8 +47,8 @@ export const vidispine: Adapter<"vidispine", VidispineTokenClientOptions> = {
             wire.GET("/API/token", { params: { query }, headers: { Accept: "application/json, text/plain;q=0.9" }, ...init }),
           );
           // Vidispine reports no expiry; 60 s is its default `userTokenDefaultInterval`. Counting from
-          // when the request was sent errs early, and with autoRefresh the real expiry only slides later.
-          const fields = { tokenType: "token", expiresAt: new Date(received.started + (seconds ?? 60) * 1000) };
+          // the second the request was sent in errs early, and with autoRefresh the expiry only slides later.
+          const fields = { tokenType: "token", expiresAt: computeExpiry(received, seconds ?? 60, "seconds") };
           if (received.type !== "text/plain") return readToken(received, "token", () => fields);
           const accessToken = received.text.trim();
           if (!accessToken) throw createInvalidResponse(received, "with an empty body");
