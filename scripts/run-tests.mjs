@@ -20,6 +20,7 @@ for (const dir of [root, ...packageDirs]) rmSync(path.join(dir, RESULT_FILE), { 
 
 const steps = [
   { name: "generated code is current", command: ["npm", "run", "--silent", "check:generated"], counted: true },
+  { name: "every spec change has a changeset of its bump", command: ["npm", "run", "--silent", "check:changesets"], counted: true },
   { name: "packages: build, typecheck, test", command: ["npx", "turbo", "run", "build", "typecheck", "test", "--continue", "--output-logs=new-only"] },
   { name: "repo tests (specs, generator, packaging)", command: ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULT_FILE}`] },
   { name: "bundle size budgets", command: ["npx", "size-limit"], counted: true },
