@@ -11,9 +11,10 @@ export type OriginPolicy = (origin: string) => boolean;
 const ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
 /**
  * Response headers outside the CORS safelist that clients read: the rate-limit waits, request ids,
- * AuthAPI's `X-Token-Id` and the basic-auth challenge. Without this a page's fetch sees them as absent.
+ * AuthAPI's `X-Token-Id`, the basic-auth challenge, and a redirect fault's `Location` and the
+ * `X-Sandbox-Fault` marker. Without this a page's fetch sees them as absent.
  */
-const EXPOSED_HEADERS = "Retry-After, X-Retry-In, X-Request-Id, X-Correlation-Id, inin-correlation-id, X-Token-Id, WWW-Authenticate";
+const EXPOSED_HEADERS = "Retry-After, X-Retry-In, X-Request-Id, X-Correlation-Id, inin-correlation-id, X-Token-Id, WWW-Authenticate, Location, X-Sandbox-Fault";
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 const EXAMPLE_ORIGIN = "http://127.0.0.1:5173";
 

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { STATUS_CODES, type IncomingHttpHeaders } from "node:http";
 import type { SandboxResponse } from "./types.js";
 
 /** A JSON response. */
@@ -49,4 +49,15 @@ export function formatIso(ms: number): string {
 /** An absolute ms timestamp as RFC 3339 UTC with whole seconds. */
 export function formatIsoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The standard reason phrase of a status, e.g. "Too Many Requests". */
+export function readReasonPhrase(status: number): string {
+  return STATUS_CODES[status] ?? "Error";
+}
+
+/** The answer's body when it is a JSON object, else undefined. */
+export function readObjectBody(response: SandboxResponse): Record<string, unknown> | undefined {
+  const { body } = response;
+  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }

@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Operation } from "openapi-backend";
 import { applyCors, createOriginPolicy, type CorsOption } from "./cors.js";
 import { DEMO_ACCOUNTS, DEMO_CREDENTIALS } from "./demo-accounts.js";
+import { createFaultTimers, replaceAnswer, sendReshaped } from "./fault-delivery.js";
+import { createFaultRegistry, type ActiveFault, type FaultHandle, type FaultOptions } from "./faults.js";
 import { readHeader } from "./http-util.js";
+import { write } from "./http-write.js";
 import type { RateLimit } from "./rate-limit.js";
 import { createSpecBackend, type BackendRequest, type SpecBackend } from "./spec-backend.js";
 import { loadVendorSpec } from "./spec-loader.js";
@@ -28,6 +32,8 @@ export interface SandboxOptions {
   readonly specs?: Partial<Readonly<Record<VendorId, unknown>>>;
   /** Lets web pages on other origins call the sandbox: true for any origin, or exactly these origins. Default false (no CORS headers). */
   readonly cors?: CorsOption;
+  /** The dice of a fault's `probability`: returns a number in [0, 1); default `Math.random`. */
+  readonly random?: () => number;
 }
 
 /** What `clientOptions(vendor)` returns: every option `createTokenClient(vendor, …)` needs. */
@@ -42,6 +48,8 @@ export interface SandboxStats {
   readonly requests: Readonly<Record<VendorId, Readonly<Record<string, number>>>>;
   /** Tokens, deny-list entries and rate-limit buckets held per vendor (dead ones count until swept). */
   readonly storedEntries: Readonly<Record<VendorId, number>>;
+  /** The faults in place, in the order they are tried. */
+  readonly faults: readonly ActiveFault[];
 }
 
 /** A running sandbox. */
@@ -64,6 +72,13 @@ export interface Sandbox {
   requestCount(vendor: VendorId, operationId?: string): number;
   /** Request counts and stored entries per vendor. */
   stats(): SandboxStats;
+  /**
+   * Makes the vendor misbehave on matching requests (every request to it, or one uniform operation's):
+   * see the README for each fault. Throws a TypeError naming the valid vendors, operations and faults.
+   */
+  injectFault(options: FaultOptions): FaultHandle;
+  /** Removes every fault; returns how many there were. */
+  clearFaults(): number;
   /** Sets every request count back to zero. */
   resetRequestCounts(): void;
   /** Drops expired tokens and deny-list entries now (this also happens by itself). */
@@ -100,6 +115,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ];
   const routes = await createRoutes(emulators, options.specs ?? {});
   const counts = new Map<VendorId, Map<string, number>>(VENDOR_IDS.map((id) => [id, new Map()]));
+  const faults = createFaultRegistry(options.random);
+  const faultTimers = createFaultTimers();
   let lastSweep = now();
   let root = "";
   const sweepAll = (at: number) => {
@@ -144,20 +161,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const operation = backend.match(backendRequest);
     count(counts, emulator.id, operation?.operationId ?? UNMATCHED);
+    const fired = faults.take(emulator.id, operation?.operationId);
+    if (fired && replaceAnswer(request, response, fired, { emulator, mount, pathBelowMount: `${backendRequest.path}${url.search}` })) return;
+    const result = await answerVendor(request, route, backendRequest, operation, exchange);
+    if (fired) return sendReshaped(response, request.method, result, fired, { emulator, timers: faultTimers, now: at });
+    return write(response, request.method, result);
+  };
+
+  /** The vendor's own answer: admission, body checks, then the spec-validated handler. */
+  const answerVendor = async (request: IncomingMessage, route: Route, backendRequest: BackendRequest, operation: Operation | undefined, exchange: Exchange): Promise<SandboxResponse> => {
+    const { emulator, mount, backend } = route;
     const refused = emulator.admit?.(exchange);
-    if (refused) return write(response, request.method, refused);
+    if (refused) return refused;
     const raw = await readBody(request);
-    if (raw === undefined) return write(response, request.method, emulator.fail("payload_too_large", `The request body exceeds ${MAX_BODY_BYTES} bytes`, mount));
+    if (raw === undefined) return emulator.fail("payload_too_large", `The request body exceeds ${MAX_BODY_BYTES} bytes`, mount);
     const declared = Object.keys((operation?.requestBody as { content?: object } | undefined)?.content ?? {});
     const mediaType = readMediaType(readHeader(request.headers, "content-type"));
     if (raw.length > 0 && declared.length > 0 && !declared.includes(mediaType ?? "")) {
       const message = `Content-Type ${mediaType ?? "(none)"} is not accepted here; send ${declared.join(" or ")}`;
-      return write(response, request.method, emulator.fail("unsupported_media_type", message, mount));
+      return emulator.fail("unsupported_media_type", message, mount);
     }
     const body = parseBody(raw, mediaType);
-    if (body === INVALID_JSON) return write(response, request.method, emulator.fail("invalid_request", "The request body is not valid JSON", mount));
-    const result = await backend.handle({ ...backendRequest, body }, { emulator, exchange, mount });
-    return write(response, request.method, result);
+    if (body === INVALID_JSON) return emulator.fail("invalid_request", "The request body is not valid JSON", mount);
+    return backend.handle({ ...backendRequest, body }, { emulator, exchange, mount });
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -198,12 +224,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats: () => ({
       requests: Object.fromEntries(VENDOR_IDS.map((id) => [id, Object.fromEntries(counts.get(id) ?? [])])) as SandboxStats["requests"],
       storedEntries: Object.fromEntries(emulators.map((emulator) => [emulator.id, emulator.storedEntries()])) as SandboxStats["storedEntries"],
+      faults: faults.list(),
     }),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     resetRequestCounts: () => {
       for (const perOperation of counts.values()) perOperation.clear();
     },
     sweep: () => sweepAll(now()),
-    close: () => closeServer(server, timer),
+    close: () => {
+      faultTimers.cancelAll();
+      return closeServer(server, timer);
+    },
   };
   return sandbox;
 }
@@ -294,19 +326,6 @@ function parseBody(raw: Buffer, mediaType: string | undefined): unknown {
 function readMediaType(contentType: string | undefined): string | undefined {
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
   return type === "" ? undefined : type;
-}
-
-function write(response: ServerResponse, method: string | undefined, result: SandboxResponse): void {
-  const headers: Record<string, string> = { ...result.headers };
-  let payload: Buffer | undefined;
-  if (result.body !== undefined) {
-    payload = Buffer.from(typeof result.body === "string" ? result.body : JSON.stringify(result.body), "utf8");
-    headers["content-length"] = String(payload.length);
-  } else if (result.status !== 204 && result.status !== 304) {
-    headers["content-length"] = "0";
-  }
-  response.writeHead(result.status, headers);
-  response.end(method === "HEAD" ? undefined : payload);
 }
 
 async function closeServer(server: Server, timer: NodeJS.Timeout): Promise<void> {

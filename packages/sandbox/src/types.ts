@@ -94,6 +94,13 @@ export interface VendorEmulator {
   readonly handlers: Readonly<Record<string, OperationHandler>>;
   /** Renders a generic failure in the vendor's error shape; `mount` tells apart hosts with different shapes. */
   fail(kind: FailureKind, message: string, mount: Mount): SandboxResponse;
+  /** Renders any status (a `status` fault) in the vendor's error shape; `mount` tells apart hosts with different shapes. */
+  refuse(status: number, message: string, mount: Mount, retryAfterSeconds?: number): SandboxResponse;
+  /**
+   * Makes the token in a successful token answer already dead at `at` (ms): in the vendor's store
+   * and in the answer's own expiry fields. Other answers come back unchanged.
+   */
+  expire(response: SandboxResponse, at: number): SandboxResponse | Promise<SandboxResponse>;
   /** The 401 (or other refusal) when no security alternative was satisfied. */
   unauthorized(context: Context, exchange: Exchange, mount: Mount): SandboxResponse;
   /** Runs before routing, e.g. a rate limiter; a response short-circuits the request. */

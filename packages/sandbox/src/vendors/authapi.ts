@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { SignJWT } from "jose";
+import { SignJWT, decodeJwt } from "jose";
 import type { Context } from "openapi-backend";
 import { isSameSecret } from "../demo-accounts.js";
-import { formatIso, readHeader, readSchemeCredential, respondEmpty, respondJson } from "../http-util.js";
+import { formatIso, readHeader, readObjectBody, readReasonPhrase, readSchemeCredential, respondEmpty, respondJson } from "../http-util.js";
 import { createHexId, createOpaqueToken } from "../ids.js";
 import { ExpiringStore } from "../token-store.js";
 import { FAILURE_STATUS, type AuthOutcome, type Exchange, type SandboxCredentials, type SandboxResponse, type VendorEmulator } from "../types.js";
@@ -33,6 +33,9 @@ interface LongTokenRequest {
   scopes?: string[];
   ttl_seconds?: number;
 }
+
+/** AuthError codes for the statuses a fault may send; others get the reason phrase in snake case. */
+const AUTH_ERROR_CODES: Record<number, string> = { 400: "invalid_request", 401: "invalid_token", 403: "insufficient_scope", 404: "not_found", 429: "rate_limited", 500: "server_error" };
 
 /** AuthAPI's `AuthError`. */
 function respondAuthError(status: number, code: string, message: string): SandboxResponse {
@@ -168,6 +171,20 @@ export function createAuthapiEmulator(credentials: SandboxCredentials["authapi"]
       },
     },
     fail: (kind, message) => respondAuthError(FAILURE_STATUS[kind], kind, message),
+    refuse: (status, message) => respondAuthError(status, AUTH_ERROR_CODES[status] ?? readReasonPhrase(status).toLowerCase().replace(/[^a-z]+/g, "_"), message),
+    // The short-term token is replaced by one whose whole life lies in the past, also in the store.
+    expire: async (response, at) => {
+      const body = readObjectBody(response);
+      const id = typeof body?.access_token === "string" ? idByAccessToken.get(body.access_token) : undefined;
+      const token = id === undefined ? undefined : tokens.peek(id);
+      if (!body || !token || response.status !== 201) return response;
+      const exp = Math.floor(at / 1000);
+      const claims = { ...decodeJwt(token.accessToken), iat: exp - SHORT_TTL_SECONDS, exp };
+      const accessToken = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(signingKey);
+      idByAccessToken.delete(token.accessToken);
+      store({ ...token, accessToken, expiresAt: at });
+      return { ...response, body: { ...body, access_token: accessToken, expires_in: 0, expires_at: formatIso(at) } };
+    },
     unauthorized: (context, exchange) => {
       const presented = readSchemeCredential(exchange.headers, "bearer");
       if (presented === undefined && context.operation.operationId === "issueLongTermToken") {

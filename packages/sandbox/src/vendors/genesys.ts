@@ -1,6 +1,6 @@
 import type { Context } from "openapi-backend";
 import { isSameSecret } from "../demo-accounts.js";
-import { formatIso, readBasicAuth, readSchemeCredential, respondEmpty, respondJson } from "../http-util.js";
+import { formatIso, readBasicAuth, readObjectBody, readReasonPhrase, readSchemeCredential, respondEmpty, respondJson } from "../http-util.js";
 import { createOpaqueToken, createUuid } from "../ids.js";
 import { ExpiringStore } from "../token-store.js";
 import {
@@ -25,7 +25,7 @@ interface AccessToken {
   readonly clientId: string;
   /** Client-credentials tokens act as the OAuth client itself, so their "user" is the client. */
   readonly ownerId: string;
-  readonly expiresAt: number;
+  expiresAt: number;
   lastUsedAt: number;
 }
 
@@ -54,6 +54,9 @@ const ERROR_CODES: Record<FailureKind, string> = {
   payload_too_large: "request.entity.too.large",
   server_error: "internal.server.error",
 };
+
+/** RFC 6749 §5.2 error codes for the statuses a login host sends besides 400. */
+const OAUTH_ERRORS: Record<number, string> = { 401: "invalid_client", 403: "unauthorized_client", 429: "temporarily_unavailable", 503: "temporarily_unavailable" };
 
 /** Genesys' `ErrorBody`. */
 function respondErrorBody(status: number, message: string, code: string): SandboxResponse {
@@ -152,6 +155,18 @@ export function createGenesysEmulator(credentials: SandboxCredentials["genesys"]
       // RFC 6749: a grant the server does not support is `unsupported_grant_type`, not a malformed request.
       const unsupportedGrant = /Body field "grant_type" must be equal to one of the allowed values/.test(message);
       return respondOAuthError(400, unsupportedGrant ? "unsupported_grant_type" : "invalid_request", message);
+    },
+    refuse: (status, message, mount) => {
+      if (mount.prefix !== loginMount.prefix) return respondErrorBody(status, message, readReasonPhrase(status).toLowerCase().replace(/[^a-z]+/g, "."));
+      return respondOAuthError(status, OAUTH_ERRORS[status] ?? (status >= 500 ? "server_error" : "invalid_request"), message);
+    },
+    // The login host answers with a relative lifetime, so the dead token says it has 0 s left.
+    expire: (response, at) => {
+      const body = readObjectBody(response);
+      if (response.status !== 200 || typeof body?.access_token !== "string") return response;
+      const token = tokens.peek(body.access_token);
+      if (token) token.expiresAt = at;
+      return { ...response, body: { ...body, expires_in: 0 } };
     },
     unauthorized: (context, _exchange, mount) => {
       if (mount.prefix === loginMount.prefix) {

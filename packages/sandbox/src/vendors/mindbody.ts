@@ -1,6 +1,6 @@
 import type { Context } from "openapi-backend";
 import { isSameSecret } from "../demo-accounts.js";
-import { readHeader, respondJson } from "../http-util.js";
+import { readHeader, readObjectBody, readReasonPhrase, respondJson } from "../http-util.js";
 import { createHexId } from "../ids.js";
 import { ExpiringStore } from "../token-store.js";
 import { FAILURE_STATUS, type AuthOutcome, type Exchange, type FailureKind, type SandboxCredentials, type SandboxResponse, type VendorEmulator } from "../types.js";
@@ -103,6 +103,18 @@ export function createMindbodyEmulator(credentials: SandboxCredentials["mindbody
       },
     },
     fail: (kind, message) => respondMindbodyError(FAILURE_STATUS[kind], message, FAILURE_CODES[kind]),
+    refuse: (status, message) => {
+      const kind = (Object.keys(FAILURE_STATUS) as FailureKind[]).find((name) => FAILURE_STATUS[name] === status);
+      const code = status === 401 ? "DeniedAccess" : kind ? FAILURE_CODES[kind] : readReasonPhrase(status).replace(/[^A-Za-z]/g, "");
+      return respondMindbodyError(status, message, code);
+    },
+    expire: (response, at) => {
+      const body = readObjectBody(response);
+      if (response.status !== 200 || typeof body?.AccessToken !== "string") return response;
+      const token = tokens.peek(body.AccessToken);
+      if (token) token.expiresAt = at;
+      return { ...response, body: { ...body, Expires: new Date(at).toISOString() } };
+    },
     unauthorized: (context) => {
       const reasons = ["ApiKey", "StaffUserToken"].map((scheme) => (context.security[scheme] as AuthOutcome | undefined)?.error).filter(Boolean);
       return respondMindbodyError(401, reasons[0] ?? "Authentication failed.", "DeniedAccess");

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { STATUS_CODES } from "node:http";
-import { SignJWT, jwtVerify, type JWTPayload } from "jose";
+import { SignJWT, decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import type { Context } from "openapi-backend";
 import { isSameSecret } from "../demo-accounts.js";
-import { readBasicAuth, readHeader, readSchemeCredential, formatIsoSeconds, respondJson } from "../http-util.js";
+import { readBasicAuth, readHeader, readObjectBody, readSchemeCredential, formatIsoSeconds, respondJson } from "../http-util.js";
 import { createHexId, computeDigest } from "../ids.js";
 import { RateLimiter, formatGoDuration, type RateLimit } from "../rate-limit.js";
 import { ExpiringStore } from "../token-store.js";
@@ -131,6 +131,18 @@ export function createSftpgoEmulator(options: SftpgoOptions): VendorEmulator {
     fail: (kind, message) => {
       const status = FAILURE_STATUS[kind];
       return respondApiResponse(status, STATUS_CODES[status] ?? "Error", message);
+    },
+    refuse: (status, message, _mount, retryAfterSeconds) =>
+      respondApiResponse(status, STATUS_CODES[status] ?? "Error", message, status === 429 && retryAfterSeconds !== undefined ? { "x-retry-in": formatGoDuration(retryAfterSeconds * 1000) } : undefined),
+    // A fresh JWT whose whole life lies in the past: SFTPGo refuses it like any expired token.
+    expire: async (response, at) => {
+      const body = readObjectBody(response);
+      if (response.status !== 200 || typeof body?.access_token !== "string") return response;
+      const exp = Math.floor(at / 1000);
+      const iat = exp - JWT_LIFETIME_SECONDS;
+      const claims = { ...decodeJwt(body.access_token), iat, nbf: iat - 10, exp };
+      const accessToken = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(signingKey);
+      return { ...response, body: { ...body, access_token: accessToken, expires_at: formatIsoSeconds(exp * 1000) } };
     },
     unauthorized: (context) => {
       const scheme = "BasicAuth" in context.security ? "BasicAuth" : "BearerAuth";

@@ -1,6 +1,6 @@
 import type { Context } from "openapi-backend";
 import { isSameSecret } from "../demo-accounts.js";
-import { readBasicAuth, readHeader, readSchemeCredential, respondJson, respondText } from "../http-util.js";
+import { readBasicAuth, readHeader, readObjectBody, readSchemeCredential, respondJson, respondText } from "../http-util.js";
 import { createHexId } from "../ids.js";
 import { negotiateMediaType } from "../negotiate.js";
 import { ExpiringStore } from "../token-store.js";
@@ -109,6 +109,15 @@ export function createVidispineEmulator(credentials: SandboxCredentials["vidispi
       },
     },
     fail: (kind, message) => respondText(FAILURE_STATUS[kind], message),
+    refuse: (status, message) => respondText(status, message),
+    // Vidispine's answer holds no expiry (the client knows the seconds it asked for), so only the server's copy dies.
+    expire: (response, at) => {
+      if (response.status !== 200) return response;
+      const presented = typeof response.body === "string" ? response.body : readObjectBody(response)?.token;
+      const token = typeof presented === "string" ? tokens.peek(presented) : undefined;
+      if (token) token.expiresAt = at;
+      return response;
+    },
     unauthorized: (context, exchange) => {
       const basic = (context.security.BasicAuth as AuthOutcome | undefined)?.error;
       const token = (context.security.TokenAuth as AuthOutcome | undefined)?.error;
