@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rename, rm, writeFile, mkdir } from "node:f
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
 // Loaded through require(): importing them from ESM makes Node scan TypeScript's 9 MB CommonJS file
 // for export names and module syntax first, which was a quarter of a cold `npm run generate`.
@@ -14,8 +14,6 @@ const { bundle, createConfig, getLineColLocation, lint, loadConfig } = require("
 /** @type {typeof import("openapi-typescript")} */
 const { default: openapiTS, astToString } = require("openapi-typescript");
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const TEMPLATE_DIR = path.join(here, "..", "templates");
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 // The generator keys its runtime tables on these, so they block generation whatever severity the
 // lint config gives them.
@@ -81,7 +79,7 @@ function resolveRef(doc, value) {
   return current;
 }
 
-// Runtime hooks (exports of runtime.ts) for spec features only some specs use, each with the test
+// Runtime hooks (exports of @tokenkit/runtime) for spec features only some specs use, each with the test
 // for an operation that needs it. A generated spec imports only the hooks its operations need, so
 // bundlers leave the others' code out.
 const FORM = "application/x-www-form-urlencoded";
@@ -202,9 +200,9 @@ function renderMetadataModule(specRel, tables) {
       : ["  operations: {", ...Object.entries(operations).map(([key, entry]) => `    ${JSON.stringify(key)}: ${JSON.stringify(entry)},`), "  },"]),
     `  hooks: [${hookNames.map((name) => `[${[name, ...hooks[name].map((key) => JSON.stringify(key))].join(", ")}]`).join(", ")}],`,
   ].join("\n");
-  const hookImport = hookNames.length > 0 ? `import { ${hookNames.join(", ")} } from "./runtime.js";\n` : "";
+  const hookImport = hookNames.length > 0 ? `import { ${hookNames.join(", ")} } from "@tokenkit/runtime";\n` : "";
   return `${bannerFor(specRel)}
-${hookImport}import type { ClientSpec } from "./runtime.js";
+${hookImport}import type { ClientSpec } from "@tokenkit/runtime";
 
 /** One operation of the spec, as tools read it. */
 export interface OperationInfo {
@@ -249,9 +247,9 @@ ${clientSpec}
 
 /**
  * Compiles one spec into the files of `packages/<id>/src/generated/`, keyed by file name. The last
- * argument is what every spec of a run shares: the lint config, openapi-typescript's config, the runtime template.
+ * argument is what every spec of a run shares: the lint config and openapi-typescript's config.
  */
-export async function renderVendor(root, id, { config, compileConfig, runtime }) {
+export async function renderVendor(root, id, { config, compileConfig }) {
   const specPath = path.join(root, "specs", `${id}.yaml`);
   const specRel = `specs/${id}.yaml`;
   await lintSpec(root, specPath, config);
@@ -265,7 +263,6 @@ export async function renderVendor(root, id, { config, compileConfig, runtime })
   return new Map([
     ["schema.ts", banner + astToString(ast)],
     ["metadata.ts", renderMetadataModule(specRel, tables)],
-    ["runtime.ts", banner + runtime],
     ["openapi.json", JSON.stringify(doc, null, 2) + "\n"],
   ]);
 }
@@ -281,7 +278,6 @@ export async function renderAll(root, ids) {
     config,
     // openapi-typescript lints its input again; the spec has passed `config` already, so it gets none.
     compileConfig: await createConfig({ extends: [], rules: {} }),
-    runtime: await readFile(path.join(TEMPLATE_DIR, "runtime.ts"), "utf8"),
   };
   const wanted = ids && ids.length > 0 ? ids : await listSpecIds(root);
   const outputs = new Map();

@@ -1,10 +1,10 @@
 import type { Client } from "openapi-fetch";
 import { clientSpec } from "./generated/metadata.js";
-import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "./generated/runtime.js";
+import { createRuntimeClient, type BaseClientOptions, type SecretSource } from "@tokenkit/runtime";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "@tokenkit/runtime";
 
 const PACKAGE_NAME = "@tokenkit/authapi";
 

@@ -7,11 +7,11 @@ import {
   failOption,
   type BaseClientOptions,
   type SecretSource,
-} from "./generated/runtime.js";
+} from "@tokenkit/runtime";
 import type { paths } from "./generated/schema.js";
 
 export type { components, operations, paths } from "./generated/schema.js";
-export type { SecretSource } from "./generated/runtime.js";
+export type { SecretSource } from "@tokenkit/runtime";
 
 const PACKAGE_NAME = "@tokenkit/genesys";
 
@@ -19,10 +19,20 @@ const PACKAGE_NAME = "@tokenkit/genesys";
 export interface GenesysAuth {
   /** Sent as `Authorization: Bearer …` on the /api/v2 calls. */
   readonly accessToken?: SecretSource;
-  /** With `clientSecret`, sent as `Authorization: Basic base64(id:secret)` on POST /oauth/token. */
+  /**
+   * With `clientSecret`, the OAuth client on POST /oauth/token: by default `Authorization: Basic` of the
+   * form-urlencoded id and secret (RFC 6749 §2.3.1); see {@link ClientOptions.clientAuthentication}.
+   */
   readonly clientId?: SecretSource;
   readonly clientSecret?: SecretSource;
 }
+
+/**
+ * How the OAuth client authenticates on POST /oauth/token (RFC 6749 §2.3.1, the names of RFC 7591):
+ * `client_secret_basic` sends HTTP Basic of the form-urlencoded id and secret; `client_secret_post`
+ * sends `client_id` and `client_secret` in the form body instead.
+ */
+export type ClientAuthentication = "client_secret_basic" | "client_secret_post";
 
 /** Options for {@link createClient}. */
 export interface ClientOptions extends BaseClientOptions {
@@ -30,7 +40,47 @@ export interface ClientOptions extends BaseClientOptions {
   readonly region?: string;
   /** Root of the OAuth server; default `https://login.{region}`, or derived from `baseUrl` (`api.` → `login.`). */
   readonly loginUrl?: string;
+  /** How the OAuth client authenticates on POST /oauth/token; default `client_secret_basic`. */
+  readonly clientAuthentication?: ClientAuthentication;
   readonly auth?: GenesysAuth;
+}
+
+const TOKEN_OPERATION = "POST /oauth/token";
+
+/** RFC 6749 Appendix B: a value encoded as an application/x-www-form-urlencoded form field is. */
+function encodeFormValue(value: string): string {
+  return new URLSearchParams([["", value]]).toString().slice(1);
+}
+
+/** The form-urlencoded id and secret that go into Basic auth (RFC 6749 §2.3.1). */
+const encodeClientBasic = (clientId: string, clientSecret: string) => [encodeFormValue(clientId), encodeFormValue(clientSecret)] as const;
+
+/** What a secret source yields, or undefined when it yields no non-empty string. */
+async function readSecret(source: unknown): Promise<string | undefined> {
+  const value: unknown = typeof source === "function" ? await (source as () => unknown)() : source;
+  return typeof value === "string" && value ? value : undefined;
+}
+
+/** client_secret_post: puts `client_id` and `client_secret` into the token request's form body, read per request. */
+function postClientSecret(client: Client<paths>, auth: GenesysAuth): void {
+  client.use({
+    async onRequest({ request, schemaPath }) {
+      if (`${request.method} ${schemaPath}` !== TOKEN_OPERATION) return undefined;
+      const form = new URLSearchParams(await request.clone().text());
+      // A caller who put the client into the body themselves has chosen what to send.
+      if (form.has("client_id")) return undefined;
+      const [clientId, clientSecret] = [await readSecret(auth.clientId), await readSecret(auth.clientSecret)];
+      if (!clientId || !clientSecret) {
+        throw Object.assign(new Error(`${PACKAGE_NAME}: ${TOKEN_OPERATION} needs auth.clientId + auth.clientSecret, which is not configured; the request was not sent`), {
+          name: "MissingCredentialError",
+          code: "ERR_MISSING_CREDENTIAL",
+        });
+      }
+      form.set("client_id", clientId);
+      form.set("client_secret", clientSecret);
+      return new Request(request, { body: form });
+    },
+  });
 }
 
 function readRegion(region: unknown): string {
@@ -57,9 +107,22 @@ export function createClient(options: ClientOptions = {}): Client<paths> {
   const baseUrl = assertBaseUrl(PACKAGE_NAME, "baseUrl", custom ? options.baseUrl : defaultServer.url.replace("{region}", region), options.allowInsecureHttp);
   const defaultLoginUrl = custom ? deriveLoginUrl(baseUrl) : operationServers.requestClientCredentialsToken.replace("{region}", region);
   const loginUrl = assertBaseUrl(PACKAGE_NAME, "loginUrl", options.loginUrl === undefined ? defaultLoginUrl : options.loginUrl, options.allowInsecureHttp);
-  return createRuntimeClient<paths>({ ...options, baseUrl }, clientSpec, {
-    packageName: PACKAGE_NAME,
-    auth: { PureCloudOAuth: "accessToken", ClientBasic: ["clientId", "clientSecret"] },
-    operationBaseUrls: { "POST /oauth/token": loginUrl },
-  });
+  const { clientAuthentication = "client_secret_basic", region: _region, loginUrl: _loginUrl, ...rest } = options;
+  if (clientAuthentication !== "client_secret_basic" && clientAuthentication !== "client_secret_post") {
+    failOption(PACKAGE_NAME, "clientAuthentication", `must be "client_secret_basic" or "client_secret_post"; received ${typeof clientAuthentication === "string" ? JSON.stringify(clientAuthentication) : typeof clientAuthentication}`);
+  }
+  const post = clientAuthentication === "client_secret_post";
+  const client = createRuntimeClient<paths>(
+    { ...rest, baseUrl },
+    // The client travels in the body: the token request then needs no Authorization header.
+    post ? { ...clientSpec, operations: { ...clientSpec.operations, [TOKEN_OPERATION]: [[]] } } : clientSpec,
+    {
+      packageName: PACKAGE_NAME,
+      auth: { PureCloudOAuth: "accessToken", ClientBasic: ["clientId", "clientSecret"] },
+      operationBaseUrls: { [TOKEN_OPERATION]: loginUrl },
+      encodeBasic: { ClientBasic: encodeClientBasic },
+    },
+  );
+  if (post) postClientSecret(client, options.auth ?? {});
+  return client;
 }
