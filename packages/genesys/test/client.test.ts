@@ -26,7 +26,7 @@ const client = () =>
   createClient({ baseUrl: api.url, loginUrl: login.url, auth: { accessToken: "access-1", clientId: "client-1", clientSecret: "s3cret:ü" } });
 
 describe("requestClientCredentialsToken", () => {
-  test("POSTs a form body with HTTP Basic to the LOGIN host, and types the token", async () => {
+  test("POSTs a form body with HTTP Basic (id and secret form-urlencoded, RFC 6749 §2.3.1) to the LOGIN host, and types the token", async () => {
     const issued: Schemas["ClientCredentialsTokenResponse"] = { access_token: "access-2", token_type: "bearer", expires_in: 86400 };
     login.respond({ json: issued });
     const { data, error, response } = await client().POST("/oauth/token", { body: { grant_type: "client_credentials" } });
@@ -38,7 +38,7 @@ describe("requestClientCredentialsToken", () => {
     expect(login.received).toHaveLength(1);
     expect(login.received[0]).toMatchObject({ method: "POST", path: "/oauth/token", body: "grant_type=client_credentials" });
     expect(login.received[0]?.headers).toMatchObject({
-      authorization: `Basic ${Buffer.from("client-1:s3cret:ü").toString("base64")}`,
+      authorization: `Basic ${Buffer.from("client-1:s3cret%3A%C3%BC").toString("base64")}`,
       "content-type": "application/x-www-form-urlencoded",
     });
   });

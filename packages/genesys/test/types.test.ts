@@ -33,7 +33,10 @@ test("option types follow the contract", () => {
   }>();
   expectTypeOf<ClientOptions["region"]>().toEqualTypeOf<string | undefined>();
   expectTypeOf<ClientOptions["loginUrl"]>().toEqualTypeOf<string | undefined>();
+  expectTypeOf<ClientOptions["clientAuthentication"]>().toEqualTypeOf<"client_secret_basic" | "client_secret_post" | undefined>();
   const neverCalled = () => {
+    // @ts-expect-error: RFC 7591 names only; private_key_jwt is not supported
+    createClient({ clientAuthentication: "private_key_jwt" });
     // @ts-expect-error: scheme names are not option names
     createClient({ auth: { PureCloudOAuth: "a" } });
     // @ts-expect-error: region is a host name string

@@ -2,6 +2,7 @@
 export { TOKEN_ERROR_CODES, TokenError, type TokenErrorCode, type TokenErrorDetails } from "./core/errors.js";
 export { authMiddleware } from "./core/middleware.js";
 export { createTokenSource, type TokenSource, type TokenSourceOptions } from "./core/source.js";
+export type { SecretSource } from "./core/secret.js";
 export type {
   AnyTokenClient,
   CallOptions,

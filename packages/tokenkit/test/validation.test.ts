@@ -42,8 +42,8 @@ describe("arguments are checked before any I/O", () => {
   it("options and credentials", () => {
     refused(create("sftpgo", undefined), /expected an options object; received undefined/, "sftpgo");
     refused(create("sftpgo", { fetch }), /option "credentials" must be an object; received undefined/, "sftpgo");
-    refused(create("sftpgo", { ...sftpgo, credentials: { username: "u" } }), /credentials.password must be a non-empty string; received undefined/, "sftpgo");
-    refused(create("sftpgo", { ...sftpgo, credentials: { username: "u", password: "  " } }), /credentials.password must be a non-empty string; received an empty string/, "sftpgo");
+    refused(create("sftpgo", { ...sftpgo, credentials: { username: "u" } }), /credentials.password must be a non-empty string or a function returning one; received undefined/, "sftpgo");
+    refused(create("sftpgo", { ...sftpgo, credentials: { username: "u", password: "  " } }), /credentials.password must be a non-empty string or a function returning one; received an empty string/, "sftpgo");
     refused(create("sftpgo", { ...sftpgo, credentials: { username: "u", password: "p", otp: 123456 } }), /credentials.otp .* received number/, "sftpgo");
     refused(create("mindbody", { fetch, credentials: { apiKey: "k", username: "u", password: "p" } }), /credentials.siteId/, "mindbody");
     refused(create("genesys", { fetch, credentials: { clientId: "id" } }), /credentials.clientSecret/, "genesys");

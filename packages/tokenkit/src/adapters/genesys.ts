@@ -1,14 +1,16 @@
 import { createClient, type components, type paths } from "@tokenkit/genesys";
 import type { Client } from "openapi-fetch";
+import { expectOption } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
 import { bearer, exchange, readObject } from "../core/http.js";
+import { bindCredentials, type SecretSource } from "../core/secret.js";
 import { readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Introspectable, Revocable, TokenClientBase } from "../core/types.js";
 
 /** Genesys Cloud credentials: an OAuth client with the client-credentials grant. */
 export interface GenesysCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
+  readonly clientId: SecretSource;
+  readonly clientSecret: SecretSource;
 }
 
 /** Options of `createTokenClient("genesys", …)`. */
@@ -18,6 +20,11 @@ export interface GenesysTokenClientOptions extends CommonClientOptions {
   readonly region?: string;
   /** OAuth host; defaults to https://login.{region}, or to baseUrl with "api." replaced by "login.". */
   readonly loginUrl?: string;
+  /**
+   * How the OAuth client authenticates (RFC 6749 §2.3.1): `client_secret_basic` (default) sends HTTP
+   * Basic of the form-urlencoded id and secret; `client_secret_post` sends them in the form body.
+   */
+  readonly clientAuthentication?: "client_secret_basic" | "client_secret_post";
 }
 
 /** What Genesys says about a token (`GET /api/v2/tokens/me`). */
@@ -39,13 +46,20 @@ export const genesys: Adapter<"genesys", GenesysTokenClientOptions> = {
   credentials: ["clientId", "clientSecret"],
   identity: ["clientId"],
   setup(options, env) {
-    const { credentials } = options;
+    const { credentials, clientAuthentication } = options;
+    expectOption(
+      env.reject,
+      clientAuthentication === undefined || clientAuthentication === "client_secret_basic" || clientAuthentication === "client_secret_post",
+      "clientAuthentication",
+      '"client_secret_basic" or "client_secret_post"',
+      clientAuthentication,
+    );
     // region, baseUrl and loginUrl are checked by @tokenkit/genesys.
-    const base = { ...env.base, region: options.region, loginUrl: options.loginUrl };
-    const auth = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
-    const wire = createClient({ ...base, auth });
+    const base = { ...env.base, region: options.region, loginUrl: options.loginUrl, clientAuthentication };
+    const fields = ["clientId", "clientSecret"] as const;
+    const wire = createClient({ ...base, auth: bindCredentials({ vendor: "genesys", operation: "issue" }, credentials, fields) });
     return {
-      api: createClient({ ...base, auth: { ...auth, accessToken: env.token } }),
+      api: createClient({ ...base, auth: { ...bindCredentials({ vendor: "genesys", operation: "createTokenClient" }, credentials, fields), accessToken: env.token } }),
       operations: {
         async issue(call) {
           const received = await exchange(call, "200 with an access_token body", (init) =>

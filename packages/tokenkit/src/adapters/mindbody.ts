@@ -2,16 +2,17 @@ import { createClient, type paths } from "@tokenkit/mindbody";
 import type { Client } from "openapi-fetch";
 import { expectOption, isObject } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
-import { bearer, exchange, joinDetail } from "../core/http.js";
+import { bearer, exchange, joinDetail, type SendOptions } from "../core/http.js";
+import { bindCredentials, readSecret, type SecretSource } from "../core/secret.js";
 import { readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Renewable, Revocable, TokenClientBase } from "../core/types.js";
 
 /** Mindbody credentials: the integration's API key, the site, and a staff member's login. */
 export interface MindbodyCredentials {
-  readonly apiKey: string;
-  readonly siteId: string;
-  readonly username: string;
-  readonly password: string;
+  readonly apiKey: SecretSource;
+  readonly siteId: SecretSource;
+  readonly username: SecretSource;
+  readonly password: SecretSource;
 }
 
 /** Options of `createTokenClient("mindbody", …)`. */
@@ -44,27 +45,43 @@ export const mindbody: Adapter<"mindbody", MindbodyTokenClientOptions> = {
   setup(options, env) {
     const { version = "6", credentials } = options;
     expectOption(env.reject, typeof version === "string" && /^\d+$/.test(version), "version", 'a string of digits such as "6"', version);
-    const { apiKey, siteId } = credentials;
-    const wire = createClient({ ...env.base, auth: { apiKey, siteId } });
-    const params = { path: { version }, header: { siteId } };
+    const fields = ["apiKey", "siteId", "username", "password"] as const;
+    // Secret sources are called per request, and what they throw is reported for the operation that called them.
+    const bind = (operation: "issue" | "renew" | "revoke" | "createTokenClient") => bindCredentials({ vendor: "mindbody", operation }, credentials, fields);
+    const wireFor = (operation: "issue" | "renew" | "revoke") => {
+      const bound = bind(operation);
+      const client = createClient({ ...env.base, auth: { apiKey: bound.apiKey } });
+      // siteId is a required header parameter of every operation: read per attempt.
+      const readParams = async () => ({ path: { version }, header: { siteId: (await readSecret(bound.siteId))! } });
+      return { client, bound, readParams };
+    };
+    const wires = { issue: wireFor("issue"), renew: wireFor("renew"), revoke: wireFor("revoke") };
+    const forApi = bind("createTokenClient");
     return {
-      api: createClient({ ...env.base, auth: { apiKey, siteId, staffToken: env.token } }),
+      // The runtime reads a siteId function per request as it reads the other sources.
+      api: createClient({ ...env.base, auth: { apiKey: forApi.apiKey, siteId: forApi.siteId as string, staffToken: env.token } }),
       operations: {
         async issue(call) {
-          const body = { Username: credentials.username, Password: credentials.password };
+          const { client, bound, readParams } = wires.issue;
+          const send = async (init: SendOptions) => {
+            const body = { Username: (await readSecret(bound.username))!, Password: (await readSecret(bound.password))! };
+            return client.POST("/public/v{version}/usertoken/issue", { params: await readParams(), body, ...init });
+          };
           // `Expires` is documented as UTC but may come without a zone designator (parseDate reads it as UTC).
-          return readToken(await exchange(call, ISSUED, (init) => wire.POST("/public/v{version}/usertoken/issue", { params, body, ...init })), "AccessToken");
+          return readToken(await exchange(call, ISSUED, send), "AccessToken");
         },
         async renew(call, token) {
-          const received = await exchange(call, RENEWED, (init) =>
-            wire.POST("/public/v{version}/usertoken/renew", { params, headers: bearer(token.accessToken), ...init }),
+          const { client, readParams } = wires.renew;
+          const received = await exchange(call, RENEWED, async (init) =>
+            client.POST("/public/v{version}/usertoken/renew", { params: await readParams(), headers: bearer(token.accessToken), ...init }),
           );
           // Mindbody leaves the renew body untyped: keep the old token if only the new expiry comes back.
           return readToken(received, "AccessToken", undefined, token);
         },
         async revoke(call, token) {
-          await exchange(call, "200 (token revoked)", (init) =>
-            wire.DELETE("/public/v{version}/usertoken/revoke", { params, headers: bearer(token.accessToken), ...init }),
+          const { client, readParams } = wires.revoke;
+          await exchange(call, "200 (token revoked)", async (init) =>
+            client.DELETE("/public/v{version}/usertoken/revoke", { params: await readParams(), headers: bearer(token.accessToken), ...init }),
           );
         },
       },

@@ -5,15 +5,16 @@ import type { Client } from "openapi-fetch";
 import { expectOption } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
 import { fail } from "../core/errors.js";
+import { bindCredentials, type SecretSource } from "../core/secret.js";
 import { bearer, exchange, joinDetail } from "../core/http.js";
 import { correctExpiry, pickEarliest, readExpiry, readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, Introspectable, Revocable, TokenClientBase } from "../core/types.js";
 
-/** SFTPGo credentials: an admin's or a user's login, plus the current TOTP code when 2FA is on. */
+/** SFTPGo credentials: an admin's or a user's login, plus the current TOTP code when 2FA is on (a function, to get a fresh one per issue). */
 export interface SftpgoCredentials {
-  readonly username: string;
-  readonly password: string;
-  readonly otp?: string;
+  readonly username: SecretSource;
+  readonly password: SecretSource;
+  readonly otp?: SecretSource;
 }
 
 /** Options of `createTokenClient("sftpgo", …)`. */
@@ -87,10 +88,11 @@ export const sftpgo: Adapter<"sftpgo", SftpgoTokenClientOptions> = {
     const { audience = "admin", credentials } = options;
     expectOption(env.reject, audience === "admin" || audience === "user", "audience", '"admin" or "user"', audience);
     const user = audience === "user";
-    const auth = { username: credentials.username, password: credentials.password, otp: credentials.otp };
-    const wire = createClient({ ...env.base, auth });
+    const fields = ["username", "password", "otp"] as const;
+    // Secret sources are called per request; only issue sends the credentials.
+    const wire = createClient({ ...env.base, auth: bindCredentials({ vendor: "sftpgo", operation: "issue" }, credentials, fields) });
     return {
-      api: createClient({ ...env.base, auth: { ...auth, token: env.token } }),
+      api: createClient({ ...env.base, auth: { ...bindCredentials({ vendor: "sftpgo", operation: "createTokenClient" }, credentials, fields), token: env.token } }),
       operations: {
         async issue(call) {
           const received = await exchange(call, "200 with a Token body", (init) => wire.GET(user ? "/api/v2/user/token" : "/api/v2/token", init));

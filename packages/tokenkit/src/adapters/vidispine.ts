@@ -2,14 +2,15 @@ import { createClient, type paths } from "@tokenkit/vidispine";
 import type { Client } from "openapi-fetch";
 import { expectOption } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
+import { bindCredentials, type SecretSource } from "../core/secret.js";
 import { createInvalidResponse, exchange } from "../core/http.js";
 import { computeExpiry, createToken, readToken } from "../core/token.js";
 import type { Capabilities, CommonClientOptions, TokenClientBase } from "../core/types.js";
 
 /** Vidispine credentials: the user's login. */
 export interface VidispineCredentials {
-  readonly username: string;
-  readonly password: string;
+  readonly username: SecretSource;
+  readonly password: SecretSource;
 }
 
 /** Options of `createTokenClient("vidispine", …)`. */
@@ -36,8 +37,9 @@ export const vidispine: Adapter<"vidispine", VidispineTokenClientOptions> = {
     const { seconds, autoRefresh, credentials } = options;
     expectOption(env.reject, seconds === undefined || (Number.isInteger(seconds) && seconds > 0), "seconds", "a positive integer", seconds);
     expectOption(env.reject, autoRefresh === undefined || typeof autoRefresh === "boolean", "autoRefresh", "a boolean", autoRefresh);
-    const auth = { username: credentials.username, password: credentials.password };
-    const wire = createClient({ ...env.base, auth });
+    const fields = ["username", "password"] as const;
+    const wire = createClient({ ...env.base, auth: bindCredentials({ vendor: "vidispine", operation: "issue" }, credentials, fields) });
+    const auth = bindCredentials({ vendor: "vidispine", operation: "createTokenClient" }, credentials, fields);
     const query = { seconds, autoRefresh };
     return {
       api: createClient({ ...env.base, auth: { ...auth, token: env.token } }),

@@ -58,15 +58,23 @@ function checkRetry(reject: Reject, retry: unknown): RetryPolicy | false {
   };
 }
 
-function checkCredentials(reject: Reject, fields: readonly string[], credentials: unknown): string[] {
+/**
+ * Checks each credential field: a non-empty string, or a function (a secret source, called per request
+ * by the adapters through bindSecret). Returns them for the redactor, which masks what the functions return.
+ */
+function checkCredentials(reject: Reject, fields: readonly string[], credentials: unknown): (string | (() => unknown))[] {
   expectOption(reject, isObject(credentials), "credentials", "an object", credentials);
-  const values: string[] = [];
+  const values: (string | (() => unknown))[] = [];
   for (const field of fields) {
     const name = field.replace("?", "");
     const value = (credentials as Record<string, unknown>)[name];
     if (value === undefined && name !== field) continue;
+    if (typeof value === "function") {
+      values.push(value as () => unknown);
+      continue;
+    }
     // Never echo a credential, not even a malformed one.
-    if (typeof value !== "string" || !value.trim()) reject(`credentials.${name} must be a non-empty string; received ${describe(value, true)}`);
+    if (typeof value !== "string" || !value.trim()) reject(`credentials.${name} must be a non-empty string or a function returning one; received ${describe(value, true)}`);
     values.push(value);
   }
   return values;
