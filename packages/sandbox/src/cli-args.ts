@@ -1,4 +1,6 @@
 import { isOrigin, type CorsOption } from "./cors.js";
+import { parseFaultSpec } from "./fault-spec.js";
+import type { FaultOptions } from "./faults.js";
 
 /** Parsed command line of `tokenkit-sandbox`. */
 export interface CliArguments {
@@ -6,19 +8,22 @@ export interface CliArguments {
   readonly host: string;
   /** true for a bare `--cors` (any origin), the `--cors=<origin>` values, or false without either. */
   readonly cors: CorsOption;
+  /** The `--fault` specs, parsed, in order. */
+  readonly faults: readonly FaultOptions[];
   readonly help: boolean;
 }
 
 /** The CLI's default port, so `npx tokenkit-sandbox` lands on a predictable URL. */
 export const DEFAULT_CLI_PORT = 4010;
 
-/** Parses `--port <n>`, `--host <h>` (also `--port=<n>`), `--cors[=<origin>]`, `--help`; throws a TypeError naming a bad argument. */
+/** Parses `--port <n>`, `--host <h>` (also `--port=<n>`), `--cors[=<origin>]`, `--fault <spec>` (repeatable), `--help`; throws a TypeError naming a bad argument. */
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   let port = DEFAULT_CLI_PORT;
   let host = "127.0.0.1";
   let help = false;
   let anyOrigin = false;
   const origins: string[] = [];
+  const faults: FaultOptions[] = [];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index] ?? "";
     const [flag, inline] = argument.startsWith("--") && argument.includes("=") ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)] : [argument, undefined];
@@ -38,9 +43,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       if (inline === undefined) anyOrigin = true;
       else if (isOrigin(inline)) origins.push(inline);
       else throw new TypeError(`--cors=<origin> needs an origin such as http://127.0.0.1:5173 (scheme://host[:port], no path), got "${inline}"`);
-    } else throw new TypeError(`unknown argument "${argument}" (try --help)`);
+    } else if (flag === "--fault") faults.push(parseFaultSpec(value()));
+    else throw new TypeError(`unknown argument "${argument}" (try --help)`);
   }
   // A bare --cors already allows every origin, so it wins over a list.
   const cors = anyOrigin ? true : origins.length > 0 ? origins : false;
-  return { port, host, cors, help };
+  return { port, host, cors, faults, help };
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { DEFAULT_CLI_PORT, parseCliArguments } from "./cli-args.js";
+import { FAULTS_PATH } from "./admin.js";
+import { FAULT_SPEC_SYNTAX, formatFaultSpec } from "./fault-spec.js";
 import { startSandbox } from "./sandbox.js";
 import { VENDOR_IDS } from "./types.js";
 
-const USAGE = `Usage: tokenkit-sandbox [--port <n>] [--host <address>] [--cors | --cors=<origin> ...]
+const USAGE = `Usage: tokenkit-sandbox [--port <n>] [--host <address>] [--cors | --cors=<origin> ...] [--fault <spec> ...]
 
 Serves local emulators of the Mindbody, Vidispine, SFTPGo, Genesys Cloud and AuthAPI token
 endpoints on one port, validated against tokenkit's OpenAPI specs.
@@ -12,6 +14,26 @@ endpoints on one port, validated against tokenkit's OpenAPI specs.
   --host       interface to listen on (default 127.0.0.1)
   --cors       let web pages on any origin call the sandbox with fetch (CORS)
   --cors=<o>   only this origin, e.g. --cors=http://127.0.0.1:5173; repeat for more
+  --fault <s>  make a vendor misbehave; repeat for more. <s> is
+               ${FAULT_SPEC_SYNTAX}
+               vendor:     mindbody, vidispine, sftpgo, genesys, authapi
+               operation:  issue, renew, revoke, introspect (default: every request)
+               fault:      status=<code>      [retry-after=<seconds|ISO date>, message=<text>]
+                           hang               accept, never answer
+                           drip[=<ms>]        headers, then one byte per <ms> (default 1000)
+                           slow=<ms>          the real answer after <ms>
+                           reset              tear the connection down
+                           redirect=<url>     [status=301|302|303|307|308, preserve-path]
+                           malformed[=truncated-json|wrong-content-type|empty-body]
+                           expired[=<s>]      a token that died <s> seconds ago (default 60)
+                           oversized=<bytes>  the real answer padded to <bytes>
+               every fault: times=<n>, probability=<0..1>; values cannot hold commas
+               e.g. --fault genesys:issue:status=429,retry-after=2,times=3
+                    --fault sftpgo:hang --fault mindbody:renew:expired
+
+While it runs, ${FAULTS_PATH} lists (GET), adds (POST) and clears (DELETE) faults, for
+processes on this machine only, e.g.
+  curl -X POST --data 'authapi:issue:status=503,times=2' http://127.0.0.1:${DEFAULT_CLI_PORT}${FAULTS_PATH}
 `;
 
 async function main(): Promise<void> {
@@ -30,6 +52,9 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ port: parsed.port, host: parsed.host, cors: parsed.cors });
   const lines = [`tokenkit sandbox listening on ${sandbox.url}`];
   if (parsed.cors !== false) lines.push(`CORS allowed for ${parsed.cors === true ? "any origin" : parsed.cors.join(", ")}`);
+  for (const fault of parsed.faults) sandbox.injectFault(fault);
+  for (const active of sandbox.stats().faults) lines.push(`fault ${active.id}: ${formatFaultSpec(active)}`);
+  lines.push(`faults: ${sandbox.url}${FAULTS_PATH} (GET, POST, DELETE from this machine)`);
   lines.push("");
   for (const vendor of VENDOR_IDS) {
     const credentials = Object.entries(sandbox.credentials[vendor]).map(([key, value]) => `${key}=${String(value)}`);

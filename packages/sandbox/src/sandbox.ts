@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Operation } from "openapi-backend";
+import { isAdminPath, serveAdmin } from "./admin.js";
 import { applyCors, createOriginPolicy, type CorsOption } from "./cors.js";
 import { DEMO_ACCOUNTS, DEMO_CREDENTIALS } from "./demo-accounts.js";
 import { createFaultTimers, replaceAnswer, sendReshaped } from "./fault-delivery.js";
@@ -137,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const at = now();
     if (at - lastSweep >= SWEEP_EVERY_MS || at < lastSweep) sweepAll(at);
     const url = new URL(request.url ?? "/", "http://sandbox.invalid");
+    // The sandbox's own endpoints: neither a vendor's route nor counted.
+    if (isAdminPath(url.pathname)) return serveAdmin(request, response, url, faults, corsPolicy);
     const route = routes.find(({ mount }) => url.pathname === mount.prefix || url.pathname.startsWith(`${mount.prefix}/`));
     if (!route) {
       const body = url.pathname === "/" ? { name: "tokenkit sandbox", vendors: listBaseUrls(root), genesysLoginUrl: `${root}/genesys-login` } : { message: "No vendor is served at this path" };

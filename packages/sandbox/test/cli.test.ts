@@ -71,6 +71,11 @@ describe("tokenkit-sandbox bin", () => {
     const bad = await runCli(["--bogus"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown argument "--bogus"');
+    expect(help.stdout).toContain("--fault <s>");
+    expect(help.stdout).toContain("--fault genesys:issue:status=429,retry-after=2,times=3");
+    const badFault = await runCli(["--fault", "vidispine:renew:hang"]);
+    expect(badFault.code).toBe(2);
+    expect(badFault.stderr).toContain('fault "vidispine:renew:hang": vidispine has no renew operation (valid for vidispine: issue)');
     const badOrigin = await runCli(["--cors=localhost:5173"]);
     expect(badOrigin.code).toBe(2);
     expect(badOrigin.stderr).toContain('--cors=<origin> needs an origin');
@@ -90,5 +95,50 @@ describe("tokenkit-sandbox bin", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`CORS allowed for ${page}`);
     expect(await allowed).toBe(page);
+  });
+
+  it("--fault makes a vendor misbehave from the start (repeatable); a hung request does not stop SIGTERM", async () => {
+    let seen: Promise<{ statuses: number[]; retryAfter: string | null; listed: string[]; hung: string }> | undefined;
+    const run = await runCli(["--port", "0", "--fault", "genesys:issue:status=429,retry-after=2,times=3", "--fault", "sftpgo:hang"], (stdout, kill) => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (!match?.[1] || seen || !stdout.includes("Ctrl+C")) return;
+      const url = match[1];
+      seen = (async () => {
+        const clientId = /clientId=(\S+)/.exec(stdout.slice(stdout.indexOf("genesys ")))?.[1] ?? "";
+        const clientSecret = /clientSecret=(\S+)/.exec(stdout.slice(stdout.indexOf("genesys ")))?.[1] ?? "";
+        const issue = () =>
+          fetch(`${url}/genesys-login/oauth/token`, {
+            method: "POST",
+            headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+            body: "grant_type=client_credentials",
+          });
+        const statuses: number[] = [];
+        let retryAfter: string | null = null;
+        for (let attempt = 0; attempt < 4; attempt++) {
+          const response = await issue();
+          statuses.push(response.status);
+          retryAfter ??= response.headers.get("retry-after");
+          await response.arrayBuffer();
+        }
+        const listed = ((await (await fetch(`${url}/__sandbox/faults`)).json()) as { faults: { vendor: string; fault: { kind: string } }[] }).faults.map(
+          (fault) => `${fault.vendor}:${fault.fault.kind}`,
+        );
+        // Left hanging: SIGTERM must still stop the process, with exit code 0.
+        const hung = fetch(`${url}/sftpgo/api/v2/token`).then(
+          () => "answered",
+          () => "cut off",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        kill("SIGTERM");
+        return { statuses, retryAfter, listed, hung: await hung };
+      })();
+      seen.catch(() => kill("SIGTERM"));
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("fault fault-1: genesys:issue:status=429,retry-after=2,times=3");
+    expect(run.stdout).toContain("fault fault-2: sftpgo:hang");
+    expect(run.stdout).toMatch(/faults: http:\/\/127\.0\.0\.1:\d+\/__sandbox\/faults/);
+    expect(await seen).toEqual({ statuses: [429, 429, 429, 200], retryAfter: "2", listed: ["sftpgo:hang"], hung: "cut off" });
   });
 });
