@@ -33,6 +33,18 @@ for (const { name, command: [command, ...args], counted = false } of steps) {
   checks.push({ name, ok: status === 0, counted });
 }
 
+/** The runtime matrix as one named step per runtime: each runtime is one test file, its describe block named after it. */
+function runtimeRows(result) {
+  return (result.testResults ?? [])
+    .filter(({ assertionResults = [] }) => assertionResults.length > 0)
+    .map(({ name, assertionResults }) => {
+      const count = (...statuses) => assertionResults.filter((test) => statuses.includes(test.status)).length;
+      const runtime = assertionResults[0].ancestorTitles[0] ?? path.basename(name, ".test.ts");
+      const notRun = count("pending", "skipped", "todo", "disabled");
+      return `    ${runtime}: ${notRun === assertionResults.length ? "skipped" : `${count("passed")} passed, ${count("failed")} failed`}`;
+    });
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -55,6 +67,7 @@ for (const dir of [root, ...packageDirs]) {
     }
   }
   rows.push(`  ${where}: ${result.numPassedTests} passed, ${result.numFailedTests} failed${notRun > 0 ? `, ${notRun} skipped` : ""}`);
+  if (where === "packages/runtime-matrix") rows.push(...runtimeRows(result));
 }
 // Drift and size are checks of their own; a failed build, typecheck or crashed runner counts
 // once, unless failing vitest tests already explain that step's failure.

@@ -107,7 +107,8 @@ export async function transmit(first: Request, signal: AbortSignal | undefined, 
       exchange.target = describeTarget(request.method, request.url);
       continue;
     }
-    if (!response.body) return response;
+    // Browsers give a 204/205/304 an empty stream, not null (whatwg/fetch#1779); a Response cannot be rebuilt around it.
+    if (!response.body || status === 204 || status === 205 || status === 304) return response;
     const { maxResponseBytes } = options;
     const tooLarge = () =>
       new RequestError(`the response body (${status}) is larger than ${maxResponseBytes} bytes; reading stopped there`, {

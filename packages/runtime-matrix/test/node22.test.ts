@@ -1,0 +1,4 @@
+// The runtime matrix on Node 22: the shared suite (src/suite.ts), checked against test/expectations.ts.
+import { describeRuntime } from "./describe-runtime.js";
+
+describeRuntime("node22");
