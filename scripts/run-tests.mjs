@@ -24,6 +24,7 @@ const steps = [
   { name: "packages: build, typecheck, test", command: ["npx", "turbo", "run", "build", "typecheck", "test", "--continue", "--output-logs=new-only"] },
   { name: "repo tests (specs, generator, packaging)", command: ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULT_FILE}`] },
   { name: "bundle size budgets", command: ["npx", "size-limit"], counted: true },
+  { name: "release dry run: every public tarball", command: ["npm", "run", "--silent", "release", "--", "--dry-run", "--skip-tests"], counted: true },
 ];
 
 const checks = [];
