@@ -82,7 +82,14 @@ export function createDiskTokenStore(options: DiskTokenStoreOptions): DiskTokenS
   const { dir } = options;
   const codec = options.codec ?? { serialize: serializeToken, deserialize: deserializeToken };
   const now = options.now ?? Date.now;
-  const warn = options.onWarning ?? (() => {});
+  const onWarning = options.onWarning ?? (() => {});
+  // One warning per file and store: a source reads an entry more than once per call.
+  const warned = new Set<string>();
+  const warn = (file: string, message: string) => {
+    if (warned.has(file)) return;
+    warned.add(file);
+    onWarning(message);
+  };
   let ready: Promise<void> | undefined;
 
   const ensureDir = (): Promise<void> =>
@@ -156,7 +163,7 @@ export function createDiskTokenStore(options: DiskTokenStoreOptions): DiskTokenS
         token = codec.deserialize(entry.token);
       } catch (error) {
         // Never quote the file: it holds a token.
-        warn(`ignoring the unreadable cache entry ${file} (${text.length === 0 ? "empty" : (error as Error).name === "SyntaxError" ? "corrupt or truncated" : "not a token of this version"}); a new token will replace it`);
+        warn(file, `ignoring the unreadable cache entry ${file} (${text.length === 0 ? "empty" : (error as Error).name === "SyntaxError" ? "corrupt or truncated" : "not a token of this version"}); a new token will replace it`);
         return undefined;
       }
       if (entry.expiresAt <= now()) return undefined;
