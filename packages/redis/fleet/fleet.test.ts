@@ -3,7 +3,7 @@
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import type { TokenEvent } from "tokenkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { dumpKeyspace, REDIS_MISSING, startRedis, type RedisServer } from "../test/servers.js";
+import { dumpKeyspace, NEEDS_REDIS, startRedis, type RedisServer } from "../test/servers.js";
 import { startWorker, type GetResult, type Worker } from "./harness.mjs";
 
 const KEY = Buffer.alloc(32, 5).toString("base64");
@@ -49,7 +49,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 
 const issues = () => sandbox.requestCount("sftpgo", "getToken");
 
-describe.skipIf(REDIS_MISSING !== undefined)("a fleet of processes sharing tokens through Redis", () => {
+describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () => {
   beforeAll(async () => {
     [sandbox, server] = await Promise.all([startSandbox({ port: 0 }), startRedis()]);
   }, 30_000);

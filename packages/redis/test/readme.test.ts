@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDIS_MISSING, startRedis, startRedisCluster, type RedisClusterServers, type RedisServer } from "./servers.js";
+import { NEEDS_REDIS, startRedis, startRedisCluster, type RedisClusterServers, type RedisServer } from "./servers.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 // Inside the package, so the examples resolve redis, tokenkit and @tokenkit/redis as an app would.
@@ -18,7 +18,7 @@ let sandbox: Sandbox;
 let server: RedisServer;
 let cluster: RedisClusterServers;
 
-describe.skipIf(REDIS_MISSING !== undefined)("README examples", () => {
+describe("README examples", NEEDS_REDIS, () => {
   beforeAll(async () => {
     [sandbox, server, cluster] = await Promise.all([startSandbox({ port: 0 }), startRedis(), startRedisCluster()]);
     const sftpgo = sandbox.clientOptions("sftpgo");

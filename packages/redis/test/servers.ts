@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { TestOptions } from "vitest";
 
 const run = promisify(execFile);
 
@@ -25,6 +26,16 @@ export const REDIS_CLI = findBinary("redis-cli");
 export const REDIS_REQUIRED = process.env.TOKENKIT_REDIS_TESTS === "required";
 /** Why the Redis suites cannot run here, or undefined when they can. */
 export const REDIS_MISSING = REDIS_SERVER && REDIS_CLI ? undefined : `redis-server${REDIS_CLI || !REDIS_SERVER ? "" : " / redis-cli"} is not installed (apt-get install redis-server)`;
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** Why this test is skipped when it is; read by scripts/run-tests.mjs. */
+    skipReason?: string;
+  }
+}
+
+/** Options for a `describe` that needs Redis: skipped, with the reason npm test's summary prints, where it is missing. */
+export const NEEDS_REDIS: TestOptions = { skip: REDIS_MISSING !== undefined, meta: { skipReason: REDIS_MISSING ?? "" } };
 
 if (REDIS_MISSING) {
   if (REDIS_REQUIRED) throw new Error(`TOKENKIT_REDIS_TESTS=required but ${REDIS_MISSING}`);

@@ -5,7 +5,7 @@ import { createClient, createCluster } from "redis";
 import { createTokenClient, createTokenSource, serializeToken, type Token, type TokenEvent, type TokenStore } from "tokenkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisTokenStore } from "../src/index.js";
-import { dumpKeyspace, REDIS_MISSING, startRedis, startRedisCluster, type RedisClusterServers, type RedisServer } from "./servers.js";
+import { dumpKeyspace, NEEDS_REDIS, REDIS_MISSING, startRedis, startRedisCluster, type RedisClusterServers, type RedisServer } from "./servers.js";
 
 const KEY_A = new Uint8Array(32).fill(7);
 const KEY_B = Buffer.alloc(32, 9).toString("base64");
@@ -75,7 +75,7 @@ afterAll(async () => {
 let keyCounter = 0;
 const freshKey = () => `sftpgo:test${(keyCounter += 1)}`;
 
-describe.skipIf(REDIS_MISSING !== undefined)("createRedisTokenStore on a real redis-server", () => {
+describe("createRedisTokenStore on a real redis-server", NEEDS_REDIS, () => {
   it("stores an encrypted token and reads it back with every field", async () => {
     const store = track(createRedisTokenStore({ client: await connect(), encryptionKeys: [KEY_A] }));
     const key = freshKey();
@@ -238,7 +238,7 @@ describe.skipIf(REDIS_MISSING !== undefined)("createRedisTokenStore on a real re
   });
 });
 
-describe.skipIf(REDIS_MISSING !== undefined)("createRedisTokenStore on a real 3-master Redis Cluster", () => {
+describe("createRedisTokenStore on a real 3-master Redis Cluster", NEEDS_REDIS, () => {
   it("keeps a credential's token, lease and channel in one hash slot", async () => {
     const store = track(createRedisTokenStore({ client: await connectCluster(), encryptionKeys: [KEY_A] }));
     const key = freshKey();
@@ -274,7 +274,7 @@ describe.skipIf(REDIS_MISSING !== undefined)("createRedisTokenStore on a real 3-
   });
 });
 
-describe.skipIf(REDIS_MISSING !== undefined)("secret scan", () => {
+describe("secret scan", NEEDS_REDIS, () => {
   it("no credential and no plaintext access token in any Redis key or value, event or error", async () => {
     expect(secrets.size).toBeGreaterThan(3);
     const forbidden = [...secrets, sandbox.credentials.sftpgo.password];
