@@ -19,6 +19,7 @@ const SECTIONS = [
   { number: 4, name: "bundle-size", title: "Bundle size" },
   { number: 5, name: "regenerate", title: "Regeneration" },
   { number: 6, name: "incremental-build", title: "Incremental build" },
+  { number: 7, name: "runtimes", title: "Cold import per runtime" },
 ];
 
 function parseArgs(argv) {
