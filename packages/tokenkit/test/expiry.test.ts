@@ -1,3 +1,4 @@
+import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenClient, createTokenSource, TokenError, type Token } from "../src/index.js";
@@ -286,4 +287,32 @@ describe("a token source never hands out what has already expired", () => {
     expect(token.accessToken).toBe("gc-2");
     expect(await source.getToken()).toBe(token);
   });
+});
+
+describe("the sandbox's `expired` fault: a vendor handing out a token that is already dead", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(() => sandbox.close());
+
+  // Vidispine states no expiry (its lifetime is the caller's `seconds`), so a dead token cannot be told from its answer.
+  for (const vendor of ["mindbody", "sftpgo", "genesys", "authapi"] as const) {
+    it(`${vendor}: issue gives a token whose expiresAt has passed; a token source refuses it (invalid_response) and then serves a live one`, async () => {
+      const client = createTokenClient(vendor, sandbox.clientOptions(vendor) as never) as unknown as Parameters<typeof createTokenSource>[0];
+      sandbox.injectFault({ vendor, operation: "issue", fault: { kind: "expired", agoSeconds: 120 } });
+      const dead = await client.issue();
+      // Genesys says `expires_in: 0` (relative), the others an absolute time 120 s ago.
+      expect(dead.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() - (vendor === "genesys" ? 0 : 119_000));
+
+      const source = createTokenSource(client);
+      const error = await refused(source.getToken());
+      expect(error.code).toBe("invalid_response");
+      expect(error.message).toContain("already expired");
+      sandbox.clearFaults();
+      const live = await source.getToken();
+      expect(live.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+      expect(await source.getToken()).toBe(live);
+    });
+  }
 });

@@ -2,7 +2,13 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   createTokenClient,
   createTokenSource,
+  type GenesysCredentials,
+  type GenesysTokenClientOptions,
   type GenesysTokenInfo,
+  type MindbodyCredentials,
+  type SecretSource,
+  type SftpgoCredentials,
+  type VidispineCredentials,
   type SftpgoClaims,
   type Token,
   type TokenClient,
@@ -78,6 +84,24 @@ describe("the client type follows the vendor id", () => {
     createSftpgo("genesys", { credentials: { clientId: "i", clientSecret: "s" } });
     // @ts-expect-error credentials are required
     createTokenClient("sftpgo", {});
+  });
+
+  it("credential fields take strings or secret sources (functions returning a string or a promise of one)", () => {
+    expectTypeOf<SecretSource>().toEqualTypeOf<string | (() => string | Promise<string>)>();
+    expectTypeOf<SftpgoCredentials["otp"]>().toEqualTypeOf<SecretSource | undefined>();
+    expectTypeOf<MindbodyCredentials>().toEqualTypeOf<{ readonly apiKey: SecretSource; readonly siteId: SecretSource; readonly username: SecretSource; readonly password: SecretSource }>();
+    expectTypeOf<VidispineCredentials>().toEqualTypeOf<{ readonly username: SecretSource; readonly password: SecretSource }>();
+    expectTypeOf<GenesysCredentials>().toEqualTypeOf<{ readonly clientId: SecretSource; readonly clientSecret: SecretSource }>();
+    expectTypeOf<GenesysTokenClientOptions["clientAuthentication"]>().toEqualTypeOf<"client_secret_basic" | "client_secret_post" | undefined>();
+    createTokenClient("sftpgo", { credentials: { username: "u", password: async () => "p", otp: () => "123456" } });
+    createTokenClient("mindbody", { credentials: { apiKey: () => "k", siteId: "-99", username: "u", password: () => Promise.resolve("p") } });
+    createTokenClient("genesys", { credentials: { clientId: "i", clientSecret: async () => "s" }, clientAuthentication: "client_secret_post" });
+    // @ts-expect-error a secret source returns a string
+    createTokenClient("sftpgo", { credentials: { username: "u", password: "p", otp: () => 123456 } });
+    // @ts-expect-error a secret source takes no arguments
+    createTokenClient("vidispine", { credentials: { username: "u", password: (user: string) => user } });
+    // @ts-expect-error only the two RFC 7591 secret methods
+    createTokenClient("genesys", { credentials: { clientId: "i", clientSecret: "s" }, clientAuthentication: "private_key_jwt" });
   });
 
   it("types the authenticated api by the vendor's spec", () => {
