@@ -134,6 +134,57 @@ describe("in headless Chromium, cross-origin against the sandbox", skipUnless(ch
     }
   });
 
+  test("a page rehearses a failure through /__sandbox/faults: adds, lists and removes faults, and the facade sees them", async () => {
+    const admin = `${sandbox.url}/__sandbox/faults`;
+    // A JSON POST is preflighted; a text one (a --fault spec) is a simple request. Both are allowed for the page's origin.
+    const added = await page.evaluate(async (url) => {
+      const json = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ vendor: "sftpgo", operation: "issue", fault: { kind: "status", status: 503, retryAfter: 7 }, times: 1 }),
+      });
+      const text = await fetch(url, { method: "POST", body: "vidispine:issue:hang" });
+      return { statuses: [json.status, text.status], ids: [((await json.json()) as { fault: { id: string } }).fault.id, ((await text.json()) as { fault: { id: string } }).fault.id] };
+    }, admin);
+    expect(added.statuses).toEqual([201, 201]);
+    expect(sandbox.stats().faults.map((fault) => fault.id)).toEqual(added.ids);
+
+    const failure = await call("issueUntilFailure", "sftpgo", optionsFor(sandbox, "sftpgo", { retry: false }), 1);
+    expect(failure).toMatchObject({ isTokenError: true, code: "server_error", status: 503, retryable: true, retryAfterMs: 7_000 });
+
+    const after = await page.evaluate(
+      async ({ url, hangId }) => {
+        const listed = ((await (await fetch(url)).json()) as { faults: { id: string; vendor: string }[] }).faults.map((fault) => `${fault.id} ${fault.vendor}`);
+        const removed = (await fetch(`${url}/${hangId}`, { method: "DELETE" })).status;
+        const cleared = ((await (await fetch(url, { method: "DELETE" })).json()) as { cleared: number }).cleared;
+        return { listed, removed, cleared };
+      },
+      { url: admin, hangId: added.ids[1]! },
+    );
+    expect(after).toEqual({ listed: [`${added.ids[1]} vidispine`], removed: 204, cleared: 0 });
+    expect(sandbox.stats().faults).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test("a page on an origin the sandbox does not allow cannot add a fault, not even with a simple POST", async () => {
+    const closed = await startSandbox();
+    try {
+      const outcome = await page.evaluate(async (url) => {
+        try {
+          await fetch(url, { method: "POST", body: "sftpgo:hang" });
+          return "read the answer";
+        } catch (error) {
+          return (error as Error).name;
+        }
+      }, `${closed.url}/__sandbox/faults`);
+      expect(outcome).toBe("TypeError");
+      // Refused by the server (403), not only hidden from the page by the browser.
+      expect(closed.stats().faults).toEqual([]);
+    } finally {
+      await closed.close();
+    }
+  });
+
   test("without CORS on the server the browser blocks the call: a network_error, not a hang or a crash", async () => {
     const closed = await startSandbox();
     try {
