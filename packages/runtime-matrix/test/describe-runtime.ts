@@ -1,9 +1,9 @@
-// One runtime's block of the matrix: locate it, start a sandbox, run the suite there once, and turn
-// each check of its report into a named test against the shared expectations.
-import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+// One runtime's block of the matrix: locate it, run the suite there once against the shared sandbox
+// (test/global-setup.ts), and turn each check of its report into a named test against the shared
+// expectations.
+import { beforeAll, describe, expect, inject, test } from "vitest";
 import { locateRuntime, RUNTIMES, type BrowserRuntime, type ProcessRuntime, type RuntimeId, type WorkerRuntime } from "../locate.mjs";
-import { CHECK_NAMES, VENDORS, type SuiteInput, type SuiteReport, type VendorOptions } from "../src/checks.js";
+import { CHECK_NAMES, type SuiteInput, type SuiteReport } from "../src/checks.js";
 import { EXPECTED } from "./expectations.js";
 import { runInChromium, runInProcess, runInWorkerd, SUITE_TIMEOUT_MS } from "./run-suite.js";
 
@@ -46,15 +46,11 @@ export function describeRuntime(id: RuntimeId): void {
 
   const version = "miniflareVersion" in located ? `${located.version}, Miniflare ${located.miniflareVersion}` : located.version;
   describe(`${entry.name} (${version})`, () => {
-    let sandbox: Sandbox | undefined;
     let report: SuiteReport | undefined;
     let failure: unknown;
 
     beforeAll(async () => {
-      // A page on another origin calls the sandbox only when the sandbox sends CORS headers.
-      sandbox = await startSandbox({ port: 0, cors: entry.kind === "browser" });
-      const options = Object.fromEntries(VENDORS.map((vendor) => [vendor, sandbox!.clientOptions(vendor) as VendorOptions])) as SuiteInput["options"];
-      const input: SuiteInput = { options, canary: CANARY };
+      const input: SuiteInput = { options: inject("sandboxOptions"), canary: CANARY };
       try {
         if (entry.kind === "process") report = await runInProcess(located as ProcessRuntime, input);
         else if (entry.kind === "worker") report = await runInWorkerd(located as WorkerRuntime, input);
@@ -64,10 +60,6 @@ export function describeRuntime(id: RuntimeId): void {
         failure = error;
       }
     }, SUITE_TIMEOUT_MS + 30_000);
-
-    afterAll(async () => {
-      await sandbox?.close();
-    });
 
     test("the suite ran in the runtime it was meant for", () => {
       if (failure) throw failure;
