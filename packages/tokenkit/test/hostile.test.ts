@@ -149,7 +149,9 @@ describe("hostile upstreams end as typed TokenErrors", () => {
     const error = await failure(client("reset", { retry: { retries: 1, baseDelayMs: 1 } }).issue());
     expect(error.code).toBe("network_error");
     expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(/^sftpgo issue: expected 200 with a Token body, but the request failed: fetch failed/);
+    expect(error.message).toMatch(
+      /^sftpgo issue: expected 200 with a Token body, but GET http:\/\/127\.0\.0\.1:\d+\/reset\/api\/v2\/token failed: .*\((ECONNRESET|UND_ERR_SOCKET)\) \(attempt 2 of 2, \d+\.\d s in all\)$/,
+    );
     expect(error.cause).toBeDefined();
     expect(counts.get("reset")).toBe(2);
   });
@@ -157,13 +159,16 @@ describe("hostile upstreams end as typed TokenErrors", () => {
   it("a connection reset in the middle of the body → network_error", async () => {
     const error = await failure(client("reset-mid-body", { retry: false }).issue());
     expect(error.code).toBe("network_error");
+    expect(error.message).toMatch(/but GET http:\/\/127\.0\.0\.1:\d+\/reset-mid-body\/api\/v2\/token failed: .* \(attempt 1 of 1, /);
   });
 
   it("a server that never answers → timeout after timeoutMs, per attempt", async () => {
     const started = Date.now();
     const error = await failure(client("never", { timeoutMs: 50, retry: { retries: 1, baseDelayMs: 1 } }).issue());
     expect(error).toMatchObject({ code: "timeout", retryable: true });
-    expect(error.message).toBe("sftpgo issue: expected 200 with a Token body, but no response arrived within 50 ms");
+    expect(error.message).toMatch(
+      /^sftpgo issue: expected 200 with a Token body, but GET http:\/\/127\.0\.0\.1:\d+\/never\/api\/v2\/token got no complete response within 50 ms \(attempt 2 of 2, \d+\.\d s in all\)$/,
+    );
     expect(counts.get("never")).toBe(2);
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -205,7 +210,7 @@ describe("hostile upstreams end as typed TokenErrors", () => {
     const pending = client("never", { timeoutMs: 10_000 }).issue({ signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     const error = await failure(pending);
-    expect(error).toMatchObject({ code: "network_error", retryable: false, message: "sftpgo issue: aborted by the caller's signal" });
+    expect(error).toMatchObject({ code: "network_error", retryable: false, message: expect.stringMatching(/^sftpgo issue: GET http:\/\/127\.0\.0\.1:\d+\/never\/api\/v2\/token was aborted by the caller's signal \(attempt 1 of 3, \d+\.\d s in all\)$/) });
     expect(counts.get("never")).toBe(1);
 
     const slow = client("server-error", { retry: { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 } });

@@ -13,6 +13,9 @@ export interface AdapterEnv {
     readonly baseUrl: string | undefined;
     readonly fetch: typeof globalThis.fetch | undefined;
     readonly allowInsecureHttp: boolean | undefined;
+    /** Bounds each call of the vendor client (the `api` calls; token calls also have the facade's per-attempt limit). */
+    readonly timeoutMs: number;
+    readonly maxResponseBytes: number | undefined;
   };
   /** The api client's token provider: the token this client issued or renewed last, or a new one. */
   readonly token: () => Promise<string>;
@@ -107,6 +110,7 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   const secrets = checkCredentials(reject, adapter.credentials, (options as { credentials?: unknown }).credentials);
   const timeoutMs = checkInteger(reject, "timeoutMs", options.timeoutMs, 1, 2_147_483_647, 30_000);
   const retry = checkRetry(reject, options.retry);
+  const maxResponseBytes = checkInteger(reject, "maxResponseBytes", options.maxResponseBytes, 1, Number.MAX_SAFE_INTEGER);
   const redact = createRedactor(secrets);
   expectOption(reject, options.onEvent === undefined || typeof options.onEvent === "function", "onEvent", "a function", options.onEvent);
   const listener = options.onEvent;
@@ -135,7 +139,7 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
   let built: ReturnType<Adapter<V, O>["setup"]>;
   try {
     built = adapter.setup(options, {
-      base: { baseUrl: options.baseUrl, fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp },
+      base: { baseUrl: options.baseUrl, fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp, timeoutMs, maxResponseBytes },
       current,
       token: () => current().then((token) => token.accessToken),
       reject,
@@ -168,7 +172,10 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
           refuse(`expected a ${id} Token from issue() or renew(); received ${isObject(token) ? "another object" : describe(token, true)}`);
         }
         const redactCall = token ? createRedactor([...secrets, token.accessToken]) : redact;
-        const result = await operation({ vendor: id, operation: name, timeoutMs, retry, signal, redact: redactCall, readError: adapter.readError }, token);
+        const call: Call = { vendor: id, operation: name, timeoutMs, retry, signal, redact: redactCall, readError: adapter.readError, emit, fetch: options.fetch };
+        const result = await operation(call, token);
+        if (name === "issue" || name === "renew") emit({ type: name === "issue" ? "issued" : "renewed", vendor: id, operation: name, expiresAt: (result as Token<V>).expiresAt });
+        else if (name === "revoke") emit({ type: "revoked", vendor: id, operation: name });
         // The api keeps the token issue or renew returned, and drops the one revoke killed.
         if (name === "revoke" && token === latest) latest = undefined;
         return name === "issue" || name === "renew" ? adopt(result as Token<V>) : result;

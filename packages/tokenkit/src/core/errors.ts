@@ -14,6 +14,9 @@ const CODES = [
   "unsupported",
 ] as const;
 
+// A registry symbol, the same in every copy of the package.
+const BRAND = Symbol.for("tokenkit.TokenError");
+
 /** One of {@link TOKEN_ERROR_CODES}. */
 export type TokenErrorCode = (typeof CODES)[number];
 
@@ -59,11 +62,24 @@ export class TokenError extends Error {
   declare readonly response?: Response;
 
   constructor(message: string, { response, cause, ...fields }: TokenErrorDetails) {
-    super(message, cause === undefined ? undefined : { cause });
+    // A fresh copy: a message cut from a large body must not keep the whole body alive (V8 slices share their parent).
+    super(JSON.parse(JSON.stringify(message)) as string, cause === undefined ? undefined : { cause });
     // vendor is always present; the other fields only when known, so logs show what there is.
     Object.assign(this, { vendor: undefined, retryable: /^(?:rate_limited|server_error|network_error|timeout)$/.test(fields.code) });
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
     Object.defineProperty(this, "response", { value: response });
+  }
+
+  /**
+   * True for a TokenError from any copy of tokenkit: its ESM and CommonJS builds each have their own
+   * class, so `instanceof` alone would miss one made by the other (it uses this check too).
+   */
+  static is(value: unknown): value is TokenError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return TokenError.is(value);
   }
 
   /** A plain, secret-free view for structured logs. */
@@ -72,6 +88,7 @@ export class TokenError extends Error {
   }
 }
 Object.defineProperty(TokenError.prototype, "name", { value: "TokenError" });
+Object.defineProperty(TokenError.prototype, BRAND, { value: true });
 
 /** Where a TokenError happened: a Call, or a vendor and operation. */
 export interface Site {

@@ -1,7 +1,8 @@
 import { isObject } from "./check.js";
 import { createError, mapStatusToCode, TokenError, type Site, type TokenErrorDetails } from "./errors.js";
 import { excerpt, type Redactor } from "./redact.js";
-import type { TokenOperation, VendorId } from "./types.js";
+import { RequestError } from "@tokenkit/runtime";
+import type { TokenEvent, TokenOperation, VendorId } from "./types.js";
 
 /** What a vendor adapter reads out of an error response. */
 export interface ErrorInfo {
@@ -32,6 +33,10 @@ export interface Call extends Site {
   readonly signal: AbortSignal | undefined;
   readonly redact: Redactor;
   readonly readError: ErrorReader | undefined;
+  /** The client's `onEvent`, never throwing. */
+  readonly emit: (event: TokenEvent) => void;
+  /** The caller's fetch, if any (the vendor client's transport rules apply to it too). */
+  readonly fetch: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /** What an openapi-fetch call with `parseAs: "text"` gives back. */
@@ -45,6 +50,8 @@ export interface Sent {
 export type SendOptions = {
   readonly signal: AbortSignal;
   readonly parseAs: "text";
+  /** Observes each request on the wire (redirect hops included) for `onEvent`; the vendor client's transport rules still apply. */
+  readonly fetch: (input: Request, init?: RequestInit) => Promise<Response>;
 };
 
 /** Sends one attempt of an operation through the vendor client. */
@@ -86,16 +93,6 @@ function sanitizeCause(error: unknown, redact: Redactor): unknown {
   return redact(text) === text ? error : Object.assign(new Error(redact(String(failure?.message ?? error))), { name: failure?.name, code: failure?.code });
 }
 
-function createAbortError(call: Call): TokenError {
-  const reason: unknown = call.signal?.reason;
-  // A caller's AbortSignal.timeout() is a timeout; any other abort is the caller's choice, never retried.
-  return createError(call, "aborted by the caller's signal", {
-    code: (reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "network_error",
-    retryable: false,
-    cause: sanitizeCause(reason, call.redact),
-  });
-}
-
 /** Parses `Retry-After` (a delay in seconds or an HTTP date) into milliseconds. */
 function parseRetryAfter(headers: Headers): number | undefined {
   const value = headers.get("retry-after")?.trim();
@@ -123,14 +120,49 @@ function createStatusError(received: Received, body: unknown): TokenError {
   });
 }
 
+/** Where an attempt stands, for messages that say where and how long: "attempt 2 of 3, 1.4 s in all". */
+interface Progress {
+  readonly attempt: number;
+  readonly attempts: number;
+  /** When the call's first attempt began (ms since the epoch). */
+  readonly started: number;
+}
+
+function describeProgress({ attempt, attempts, started }: Progress): string {
+  return `attempt ${attempt} of ${attempts}, ${((Date.now() - started) / 1000).toFixed(1)} s in all`;
+}
+
+/** The request an attempt sent last, as "POST https://host/path" (never a query); set as it goes out. */
+interface Seen {
+  target?: string;
+}
+
+/** A fetch that notes where each request of an attempt goes (for messages) and reports it to `onEvent`. */
+function observe(call: Call, attempt: number, seen: Seen): SendOptions["fetch"] {
+  const { vendor, operation, emit } = call;
+  const fetchImpl = call.fetch ?? ((input: Request, init?: RequestInit) => fetch(input, init));
+  return async (request, init) => {
+    const { origin, pathname: path } = new URL(request.url);
+    const { method } = request;
+    seen.target = `${method} ${origin}${path}`;
+    emit({ type: "request", vendor, operation, attempt, method, origin, path });
+    const sent = Date.now();
+    const response = await fetchImpl(request, init);
+    emit({ type: "response", vendor, operation, attempt, method, origin, path, status: response.status, ms: Date.now() - sent });
+    return response;
+  };
+}
+
 /** One attempt: waits `delay` ms first (a backoff), then sends with the call's timeout and signal. */
-async function attempt(call: Call, expected: string, send: Send, delay: number): Promise<Received> {
+async function attempt(call: Call, expected: string, send: Send, delay: number, progress: Progress): Promise<Received> {
   const { signal, redact } = call;
-  // One controller per attempt carries both the timeout (body included) and the caller's signal.
+  // One controller per attempt carries both the timeout (body included) and the caller's signal. It is
+  // held here, and the vendor client races its exchange against it: the call ends on time whatever fetch does.
   const controller = new AbortController();
-  const abort = () => controller.abort();
+  const seen: Seen = {};
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const abort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", abort);
   try {
     if (delay) {
@@ -140,14 +172,14 @@ async function attempt(call: Call, expected: string, send: Send, delay: number):
         controller.signal.addEventListener("abort", resolve);
       });
     }
-    if (signal?.aborted) throw createAbortError(call);
+    if (signal?.aborted) throw signal.reason ?? new Error("aborted");
     timer = setTimeout(() => {
       timedOut = true;
-      abort();
+      controller.abort();
     }, call.timeoutMs);
     const started = Date.now();
     // openapi-fetch reads the body: as text on a 2xx, parsed as JSON (when it is) otherwise.
-    const { response, data, error } = await send({ signal: controller.signal, parseAs: "text" });
+    const { response, data, error } = await send({ signal: controller.signal, parseAs: "text", fetch: observe(call, progress.attempt, seen) });
     const received: Received = {
       call,
       expected,
@@ -161,39 +193,77 @@ async function attempt(call: Call, expected: string, send: Send, delay: number):
     return received;
   } catch (error) {
     if (error instanceof TokenError) throw error;
-    if (signal?.aborted) throw createAbortError(call);
-    const failure = error as { message?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
-    const detail = failure?.cause?.code ?? failure?.code;
-    throw createError(
-      call,
-      `expected ${expected}, but ${
-        timedOut
-          ? `no response arrived within ${call.timeoutMs} ms`
-          : `the request failed: ${redact(String(failure?.message ?? error))}${typeof detail === "string" ? ` (${detail})` : ""}`
-      }`,
-      { code: timedOut ? "timeout" : "network_error", cause: sanitizeCause(error, redact) },
-    );
+    throw createFailure(call, expected, error, progress, timedOut, seen);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
   }
 }
 
+// What the usual network-level reasons mean, for people who don't know errno names by heart.
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  UND_ERR_SOCKET: "the connection closed before the response was complete",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host lookup failed",
+  ETIMEDOUT: "connect timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  bad: "the port is one fetch refuses to connect to",
+};
+
+/** The TokenError for an attempt that got no usable response: a timeout, an abort, a network failure, a refused redirect or an oversized body. */
+function createFailure(call: Call, expected: string, error: unknown, progress: Progress, timedOut: boolean, seen: Seen): TokenError {
+  const { redact, signal } = call;
+  const failure = RequestError.is(error) ? error : undefined;
+  const where = failure ? `${failure.method} ${failure.origin}${failure.path}` : (seen.target ?? "the request");
+  const cause = sanitizeCause(error, redact);
+  const when = describeProgress(progress);
+  if (timedOut || failure?.code === "ERR_TIMEOUT") {
+    return createError(call, `expected ${expected}, but ${where} got no complete response within ${call.timeoutMs} ms (${when})`, { code: "timeout", cause });
+  }
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    // A caller's AbortSignal.timeout() is a timeout; any other abort is the caller's choice, never retried.
+    return createError(call, `${where} was aborted by the caller's signal (${when})`, {
+      code: (reason as Error | undefined)?.name === "TimeoutError" ? "timeout" : "network_error",
+      retryable: false,
+      cause: sanitizeCause(reason, redact),
+    });
+  }
+  if (failure?.code === "ERR_REDIRECT" || failure?.code === "ERR_RESPONSE_TOO_LARGE") {
+    // The runtime's message names the redirect's target origin (never its query) or the size limit.
+    const what = failure.message.slice(failure.message.indexOf(": ") + 2);
+    return createError(call, `expected ${expected}, but ${where}: ${what}`, { code: "invalid_response", status: failure.status, retryable: false, cause });
+  }
+  const reason = failure?.reason;
+  const code = reason?.split(" ")[0] ?? "";
+  const detail = reason ? (Object.hasOwn(REASONS, code) ? `${REASONS[code]} (${reason})` : reason) : String((error as Error | undefined)?.message ?? error);
+  return createError(call, `expected ${expected}, but ${where} failed: ${redact(detail)} (${when})`, { code: "network_error", cause });
+}
+
 /**
  * Performs one HTTP exchange with the call's timeout and signal; issue and renew are retried on
  * retryable failures with exponential backoff and jitter, or after the vendor's `Retry-After` (up
  * to 60 s; a longer one is returned to the caller). `expected` completes "expected …, received …".
+ *
+ * Worst case of a call: (retries + 1) × timeoutMs plus the backoffs between attempts (each at most
+ * `maxDelayMs`, or a `Retry-After` of up to 60 s); with the defaults, 3 × 30 s + 0.5 s + 1 s ≈ 91.5 s.
  */
 export async function exchange(call: Call, expected: string, send: Send): Promise<Received> {
   const retry = call.operation === "issue" || call.operation === "renew" ? call.retry : false;
+  const attempts = retry ? retry.retries + 1 : 1;
+  const started = Date.now();
   for (let tries = 0, wait = 0; ; tries++) {
     try {
-      return await attempt(call, expected, send, wait);
+      return await attempt(call, expected, send, wait, { attempt: tries + 1, attempts, started });
     } catch (error) {
       const failure = error as TokenError;
       if (!retry || !failure.retryable || tries >= retry.retries) throw failure;
       wait = failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** tries) * (1 - Math.random() / 4);
       if (wait > 60_000) throw failure;
+      call.emit({ type: "retry", vendor: call.vendor, operation: call.operation, attempt: tries + 1, delayMs: Math.round(wait), reason: failure.code });
     }
   }
 }

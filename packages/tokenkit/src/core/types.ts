@@ -46,8 +46,10 @@ export interface CommonClientOptions {
   readonly baseUrl?: string;
   /** A fetch implementation to use instead of `globalThis.fetch`. */
   readonly fetch?: typeof globalThis.fetch;
-  /** Time limit of one HTTP exchange in ms, body included; default 30000. */
+  /** Time limit of one attempt in ms, response body included; default 30000. It holds whatever fetch does (see README: worst case with retries). */
   readonly timeoutMs?: number;
+  /** The most bytes read from one response body; default 65536. A larger body ends the call with `invalid_response`. */
+  readonly maxResponseBytes?: number;
   /** Retry policy for issue/renew, or `false` for none. */
   readonly retry?: RetryOptions | false;
   /** Allow `http://` to a non-loopback host (credentials would travel in clear text). */
