@@ -1,10 +1,12 @@
-// The packages as users get them: build, `npm pack` every public workspace package, install the
+// The packages as a release ships them: copy the repo's sources (tracked and new files, no dist/, no
+// node_modules, no turbo cache) to a temporary folder, `npm pack` every public workspace package there
+// (packages/*/package.json without `private`; each one's prepack builds it from nothing), install the
 // tarballs into one fresh project outside the repo, then `import` (ESM) and `require` (CJS) each
-// package and call one operation per vendor against a local server, type-check a consumer with
-// tsc, and run publint and attw on every tarball.
+// package and call one operation per vendor against a local server, type-check a consumer with tsc,
+// and run publint and attw on every tarball.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -19,7 +21,16 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
 interface Manifest {
   name: string;
+  version: string;
   private?: boolean;
+  license?: string;
+  author?: string;
+  repository?: { type?: string; url?: string; directory?: string };
+  homepage?: string;
+  bugs?: { url?: string };
+  keywords?: string[];
+  scripts?: Record<string, string>;
+  bin?: Record<string, string>;
   type?: string;
   exports?: Record<string, unknown>;
   files?: string[];
@@ -98,10 +109,11 @@ function listWorkspaces(): Workspace[] {
 
 const workspaces = listWorkspaces();
 
-/** Built when every file the root export points at exists (an empty or half-written dist is not). */
-function isBuilt({ dir, manifest }: Workspace): boolean {
-  const targets = JSON.stringify(manifest.exports?.["."] ?? {}).match(/"\.\/[^"]+"/g) ?? [];
-  return targets.length > 0 && targets.every((target) => existsSync(path.join(dir, JSON.parse(target) as string)));
+/** Relative files the exports map and bin name (globs aside): what a tarball must hold. */
+function listTargets(value: unknown): string[] {
+  if (typeof value === "string") return value.startsWith("./") && !value.includes("*") ? [value.slice(2)] : [];
+  if (value && typeof value === "object") return Object.values(value).flatMap(listTargets);
+  return [];
 }
 
 const vendors = workspaces.filter((w) => w.vendor);
@@ -192,17 +204,59 @@ const received: Received[] = [];
 let server: Server | undefined;
 let serverUrl = "";
 
+/**
+ * The repo as a fresh clone has it, plus files not committed yet: every file git tracks or would
+ * track, copied. node_modules links to the repo's installed dependencies, except the workspace
+ * packages, which link to the copy's own folders, so every build and pack below starts from source.
+ */
+async function createCleanCopy(into: string): Promise<void> {
+  const files = (await runOk("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root)).split("\0").filter(Boolean);
+  for (const rel of files) {
+    if (!existsSync(path.join(root, rel))) continue; // deleted, not yet committed
+    await mkdir(path.dirname(path.join(into, rel)), { recursive: true });
+    await copyFile(path.join(root, rel), path.join(into, rel));
+  }
+  const workspaceNames = new Map(
+    readdirSync(path.join(into, "packages"))
+      .filter((dir) => existsSync(path.join(into, "packages", dir, "package.json")))
+      .map((dir) => [(JSON.parse(readFileSync(path.join(into, "packages", dir, "package.json"), "utf8")) as Manifest).name, path.join(into, "packages", dir)]),
+  );
+  const linkModules = async (from: string, to: string) => {
+    await mkdir(to, { recursive: true });
+    for (const entry of await readdir(from)) {
+      const scoped = entry.startsWith("@") ? await readdir(path.join(from, entry)) : undefined;
+      if (scoped) {
+        await mkdir(path.join(to, entry), { recursive: true });
+        for (const name of scoped) await symlink(workspaceNames.get(`${entry}/${name}`) ?? path.join(from, entry, name), path.join(to, entry, name), "dir");
+      } else {
+        await symlink(workspaceNames.get(entry) ?? path.join(from, entry), path.join(to, entry), "dir");
+      }
+    }
+  };
+  await linkModules(path.join(root, "node_modules"), path.join(into, "node_modules"));
+  // turbo's cache is shared, as a release's build after `npm test` shares it: an entry is restored
+  // only for identical inputs, and every dist/ still comes out of a prepack.
+  if (existsSync(path.join(root, ".turbo", "cache"))) {
+    await mkdir(path.join(into, ".turbo"), { recursive: true });
+    await symlink(path.join(root, ".turbo", "cache"), path.join(into, ".turbo", "cache"), "dir");
+  }
+  for (const dir of readdirSync(path.join(root, "packages"))) {
+    const nested = path.join(root, "packages", dir, "node_modules");
+    if (existsSync(nested) && existsSync(path.join(into, "packages", dir))) await linkModules(nested, path.join(into, "packages", dir, "node_modules"));
+  }
+}
+
 beforeAll(async () => {
-  // turbo replays cached builds, so this is quick when `npm test` has just built everything.
-  // Only vendor packages are built here; the facade and sandbox are packed when their dist exists.
-  const filters = vendors.map((w) => `--filter=${w.manifest.name}`);
-  await runOk(bin("turbo"), ["run", "build", ...filters, "--output-logs=errors-only"], root);
   scratch = await mkdtemp(path.join(os.tmpdir(), "tokenkit-packaging-"));
-  const packable = workspaces.filter((w) => w.vendor || isBuilt(w));
+  const copy = path.join(scratch, "repo");
+  await createCleanCopy(copy);
+  const tarballDir = path.join(scratch, "tarballs");
+  await mkdir(tarballDir);
+  // As `npm run release` does: pack every public workspace; each prepack builds its package (turbo, no cache yet).
   const packed = JSON.parse(
-    await runOk("npm", ["pack", ...packable.map((w) => `./${path.relative(root, w.dir)}`), "--pack-destination", scratch, "--json"], root),
+    await runOk("npm", ["pack", ...workspaces.map((w) => `--workspace=${path.relative(root, w.dir)}`), "--pack-destination", tarballDir, "--json"], copy),
   ) as { name: string; filename: string; files: { path: string }[] }[];
-  for (const entry of packed) tarballs.set(entry.name, { file: path.join(scratch, entry.filename), files: entry.files.map((f) => f.path) });
+  for (const entry of packed) tarballs.set(entry.name, { file: path.join(tarballDir, entry.filename), files: entry.files.map((f) => f.path) });
 
   project = path.join(scratch, "consumer");
   await mkdir(project);
@@ -211,7 +265,7 @@ beforeAll(async () => {
 
   server = await startServer(received);
   serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   server?.closeAllConnections();
@@ -221,12 +275,12 @@ afterAll(async () => {
 
 const installed = () => workspaces.filter((w) => tarballs.has(w.manifest.name));
 
-test("every vendor package is packed, plus the facade and sandbox when built", () => {
+test("every public package is packed, and only those", () => {
   expect(vendors.map((w) => w.id).sort()).toEqual(expect.arrayContaining(Object.keys(VENDOR_CALLS)));
-  for (const vendor of vendors) expect(tarballs.has(vendor.manifest.name), vendor.manifest.name).toBe(true);
+  expect([...tarballs.keys()].sort()).toEqual(workspaces.map((w) => w.manifest.name).sort());
 });
 
-describe.each(vendors.map((w) => [w.manifest.name, w] as const))("%s manifest", (_name, { manifest }) => {
+describe.each(workspaces.map((w) => [w.manifest.name, w] as const))("%s manifest", (_name, { id, manifest }) => {
   test("is an ESM-first dual package with types first, files [dist], no side effects and an engines range", () => {
     expect(manifest.type).toBe("module");
     expect(manifest.files).toEqual(["dist"]);
@@ -236,15 +290,44 @@ describe.each(vendors.map((w) => [w.manifest.name, w] as const))("%s manifest", 
     expect(Object.keys(main)).toEqual(["import", "require"]);
     for (const condition of Object.values(main)) expect(Object.keys(condition)[0]).toBe("types");
     expect(manifest.exports?.["./package.json"]).toBe("./package.json");
-    expect(manifest.exports?.["./openapi.json"]).toBe("./dist/openapi.json");
   });
 
-  test("depends on openapi-fetch only, pinned", () => {
-    expect(manifest.dependencies).toEqual({ "openapi-fetch": expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+  test("says where it comes from: license, author, repository with its directory, homepage, bugs, keywords", () => {
+    expect(manifest.license).toBe("MIT");
+    expect(manifest.author).toEqual(expect.any(String));
+    expect(manifest.repository).toMatchObject({ type: "git", url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: `packages/${id}` });
+    expect(manifest.homepage).toMatch(new RegExp(`^https://.+/packages/${id}#readme$`));
+    expect(manifest.bugs?.url).toMatch(/^https:\/\/.+\/issues$/);
+    expect(manifest.keywords?.length).toBeGreaterThan(0);
+  });
+
+  test("builds itself when packed (prepack), so a tarball never ships without dist", () => {
+    expect(manifest.scripts?.prepack).toBe("node ../../scripts/prepack.mjs");
+  });
+
+  test("takes caret ranges for its runtime dependencies, so an app can dedupe and patch them", () => {
+    for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) expect(range, dependency).toMatch(/^\^\d+\.\d+\.\d+$/);
   });
 });
 
-test("tarballs hold only the manifest, README, license and dist", () => {
+describe.each(vendors.map((w) => [w.manifest.name, w] as const))("%s", (_name, { manifest }) => {
+  test("ships the spec it was generated from", () => {
+    expect(manifest.exports?.["./openapi.json"]).toBe("./dist/openapi.json");
+  });
+});
+
+test("every tarball holds its README, the MIT LICENSE, dist with source maps, and every file its exports map names", () => {
+  for (const { manifest } of workspaces) {
+    const files = tarballs.get(manifest.name)?.files ?? [];
+    expect(files, manifest.name).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", ...listTargets(manifest.exports), ...listTargets(manifest.bin)]));
+    const scripts = files.filter((file) => /^dist\/.+\.(c|m)?js$/.test(file));
+    expect(scripts.length, manifest.name).toBeGreaterThan(0);
+    for (const script of scripts) expect(files, `${manifest.name}: ${script} has no source map`).toContain(`${script}.map`);
+  }
+  expect(readFileSync(path.join(root, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
+});
+
+test("tarballs hold only the manifest, README, LICENSE and dist", () => {
   for (const [name, { files }] of tarballs) {
     expect(files, name).toContain("package.json");
     expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE(\.md)?|dist\/.+)$/.test(file)), name).toEqual([]);
