@@ -197,11 +197,26 @@ describe("tokenkit usage and failures", () => {
     expect(invalid.stderr).toMatch(/^tokenkit: invalid_response: /);
   });
 
+  it("--verbose prints each request, response and issue to stderr: origin and path, never the token", async () => {
+    const { code, stdout, stderr } = await runCli(["issue", "sftpgo", "--verbose", "--json", "--show-token"], envOf("sftpgo"));
+    expect(code).toBe(0);
+    const origin = new URL(sandbox.baseUrls.sftpgo).origin;
+    expect(stderr).toContain(`tokenkit: sftpgo issue: → GET ${origin}/sftpgo/api/v2/token (attempt 1)\n`);
+    expect(stderr).toMatch(new RegExp(`tokenkit: sftpgo issue: ← 200 GET ${origin}/sftpgo/api/v2/token in \\d+ ms\n`));
+    expect(stderr).toContain("tokenkit: sftpgo issue: issued a token (expires ");
+    const { accessToken } = JSON.parse(stdout) as { accessToken: string };
+    expect(stderr).not.toContain(accessToken);
+    expect(stderr).not.toContain(envOf("sftpgo").TOKENKIT_SFTPGO_PASSWORD);
+  });
+
   it("--verbose prints the source's cache events to stderr, never the token", async () => {
-    const first = await runCli(["token", "genesys", "--show-token"], envOf("genesys")).then(() => runCli(["token", "genesys", "--verbose"], envOf("genesys")));
-    expect(first.code).toBe(0);
-    expect(first.stderr).toContain("tokenkit: genesys createTokenSource: served the cached token from the disk cache");
-    expect(first.stderr).not.toContain(first.stdout.trim());
+    const warm = await runCli(["token", "genesys"], envOf("genesys"));
+    expect(warm.code).toBe(0);
+    const cached = await runCli(["token", "genesys", "--verbose"], envOf("genesys"));
+    expect(cached.code).toBe(0);
+    expect(cached.stdout).toBe(warm.stdout);
+    expect(cached.stderr).toMatch(/^tokenkit: genesys createTokenSource: served the cached token from the disk cache \(expires [\d-]+T[\d:.]+Z\)\n$/);
+    expect(cached.stderr).not.toContain(cached.stdout.trim());
   });
 
   it("cache clear removes every cached token", async () => {
