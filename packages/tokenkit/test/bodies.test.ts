@@ -3,8 +3,8 @@ import { createServer } from "node:net";
 import { createClient as createVidispineClient } from "@tokenkit/vidispine";
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTokenClient, TokenError, type VendorId } from "../src/index.js";
-import { startServer } from "./helpers.js";
+import { createTokenClient, type VendorId } from "../src/index.js";
+import { rejection, startServer } from "./helpers.js";
 
 // Response bodies are read at most maxResponseBytes (64 KiB by default), as a stream, and an error
 // keeps a bounded excerpt, never the body; network errors and timeouts say where and why.
@@ -19,14 +19,6 @@ afterEach(() => {
 
 const VENDORS: readonly VendorId[] = ["mindbody", "vidispine", "sftpgo", "genesys", "authapi"];
 
-async function rejection(promise: Promise<unknown>): Promise<TokenError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(TokenError.is(error)).toBe(true);
-  return error as TokenError;
-}
 
 describe("bounded bodies", () => {
   for (const vendor of VENDORS) {

@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { TokenError } from "../src/index.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -80,4 +82,14 @@ export async function printedForms(value: unknown): Promise<string[]> {
   const forms = [JSON.stringify(value) ?? "", inspect(value, { depth: 8 }), inspect(value, { depth: 8, showHidden: false }), String(value)];
   if (value instanceof Error) forms.push(value.message, value.stack ?? "");
   return forms;
+}
+
+/** The TokenError a promise rejects with (fails the test when it resolves or rejects with anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<TokenError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(TokenError.is(error), String(error)).toBe(true);
+  return error as TokenError;
 }

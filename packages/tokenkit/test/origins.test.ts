@@ -3,8 +3,8 @@ import { createClient as createSftpgoClient } from "@tokenkit/sftpgo";
 import { RequestError } from "@tokenkit/runtime";
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTokenClient, TokenError, type Token, type VendorId } from "../src/index.js";
-import { startServer, type TestServer } from "./helpers.js";
+import { createTokenClient, type Token, type VendorId } from "../src/index.js";
+import { rejection, startServer, type TestServer } from "./helpers.js";
 
 // Credentials stay on their origin: a token endpoint that redirects to another origin gets nothing
 // sent there, whatever the vendor, operation or redirect status; a same-origin redirect is followed.
@@ -37,14 +37,6 @@ function client(vendor: VendorId) {
   return createTokenClient(vendor, { ...sandbox.clientOptions(vendor), retry: false } as never) as unknown as Record<Operation, (token?: Token) => Promise<unknown>>;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TokenError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(TokenError.is(error)).toBe(true);
-  return error as TokenError;
-}
 
 describe("a redirect to another origin is refused, and nothing reaches that origin", () => {
   for (const [vendor, operations] of Object.entries(OPERATIONS) as [VendorId, readonly Operation[]][]) {
