@@ -89,14 +89,14 @@ describe("validation messages", () => {
 
 describe("CLI arguments", () => {
   it("parses --port and --host in both spellings", () => {
-    expect(parseCliArguments([])).toEqual({ port: 4010, host: "127.0.0.1", cors: false, help: false });
-    expect(parseCliArguments(["--port", "0", "--host", "::1"])).toEqual({ port: 0, host: "::1", cors: false, help: false });
-    expect(parseCliArguments(["--port=8080", "--help"])).toEqual({ port: 8080, host: "127.0.0.1", cors: false, help: true });
+    expect(parseCliArguments([])).toEqual({ port: 4010, host: "127.0.0.1", cors: false, faults: [], help: false });
+    expect(parseCliArguments(["--port", "0", "--host", "::1"])).toEqual({ port: 0, host: "::1", cors: false, faults: [], help: false });
+    expect(parseCliArguments(["--port=8080", "--help"])).toEqual({ port: 8080, host: "127.0.0.1", cors: false, faults: [], help: true });
   });
 
   it("parses a bare --cors as any origin, without taking the next argument", () => {
     expect(parseCliArguments(["--cors"]).cors).toBe(true);
-    expect(parseCliArguments(["--cors", "--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", cors: true, help: false });
+    expect(parseCliArguments(["--cors", "--port", "0"])).toEqual({ port: 0, host: "127.0.0.1", cors: true, faults: [], help: false });
     expect(() => parseCliArguments(["--cors", "http://x:1"])).toThrow(/unknown argument "http:\/\/x:1"/);
   });
 
@@ -111,6 +111,15 @@ describe("CLI arguments", () => {
     expect(() => parseCliArguments(["--cors=http://x:1/app"])).toThrow(/--cors=<origin> needs an origin .*, got "http:\/\/x:1\/app"/);
     expect(() => parseCliArguments(["--cors="])).toThrow(/--cors=<origin> needs an origin/);
     expect(() => parseCliArguments(["--cors=*"])).toThrow(/got "\*"/);
+  });
+
+  it("collects repeated --fault <spec> in order, in both spellings", () => {
+    expect(parseCliArguments(["--fault", "genesys:issue:status=429,retry-after=2,times=3", "--fault=sftpgo:hang"]).faults).toEqual([
+      { vendor: "genesys", operation: "issue", fault: { kind: "status", status: 429, retryAfter: 2 }, times: 3 },
+      { vendor: "sftpgo", fault: { kind: "hang" } },
+    ]);
+    expect(() => parseCliArguments(["--fault"])).toThrow(/--fault needs a value/);
+    expect(() => parseCliArguments(["--fault", "sftpgo:introspect:hang"])).toThrow(/SFTPGo's introspect decodes the JWT's claims locally/);
   });
 
   it("names a bad argument", () => {
