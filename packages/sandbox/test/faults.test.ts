@@ -1,3 +1,6 @@
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { VENDOR_IDS, type Sandbox, type VendorId } from "../src/index.js";
 import { call, createFakeClock, startTestSandbox, type FakeClock, type Reply } from "./helpers.js";
@@ -94,7 +97,7 @@ describe.each(VENDOR_IDS)("%s: every fault kind, over HTTP", (vendor) => {
   });
 
   it("drip: status and headers at once, then the body one byte at a time", async () => {
-    const intervalMs = 5;
+    const intervalMs = 3;
     sandbox.injectFault({ vendor, operation: "issue", fault: { kind: "drip", intervalMs }, times: 1 });
     const [url, init] = calls.issueRequest(sandbox);
     const response = await fetch(url, init);
@@ -297,5 +300,35 @@ describe("injectFault", () => {
     expect(reply.body.expires_in).toBe(0);
     expect(Date.parse(reply.body.expires_at as string)).toBeLessThan(Date.now() - 59_000);
     expect(sandbox.stats().faults).toEqual([]);
+  });
+});
+
+describe("close() with answers still pending", () => {
+  const dist = new URL("../dist/index.js", import.meta.url);
+
+  beforeAll(() => {
+    // turbo builds before testing; a bare `vitest run` in a fresh checkout builds here.
+    if (!existsSync(dist)) execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: "ignore" });
+  }, 120_000);
+
+  it("cancels slow and dripping answers, so nothing keeps the process alive", async () => {
+    // Ten-minute timers: if close() left them, the process would outlive the 20 s limit below.
+    const script = `
+      import { startSandbox } from ${JSON.stringify(dist.href)};
+      const sandbox = await startSandbox();
+      sandbox.injectFault({ vendor: "sftpgo", fault: { kind: "slow", delayMs: 600000 }, times: 1 });
+      sandbox.injectFault({ vendor: "sftpgo", fault: { kind: "drip", intervalMs: 600000 } });
+      const url = sandbox.baseUrls.sftpgo + "/api/v2/token";
+      const slow = fetch(url).then(() => "answered", () => "cut off");
+      const drip = await fetch(url);
+      const body = drip.text().then(() => "answered", () => "cut off");
+      await sandbox.close();
+      console.log(JSON.stringify({ dripStatus: drip.status, slow: await slow, body: await body }));
+    `;
+    const result = await new Promise<{ error: (Error & { signal?: string | null }) | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+    });
+    expect(result.error, result.stderr).toBeNull();
+    expect(JSON.parse(result.stdout)).toEqual({ dripStatus: 401, slow: "cut off", body: "cut off" });
   });
 });
