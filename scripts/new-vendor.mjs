@@ -51,4 +51,12 @@ for (const [target, content] of planned) {
   await writeFile(target, content, { flag: "wx" });
   console.log(`created ${path.relative(root, target)}`);
 }
-console.log(`next: edit specs/${id}.yaml, then \`npm run generate ${id}\` and \`npm install\` to link the new workspace`);
+// The README's "Adding a vendor" lists the same steps (test/new-vendor.test.ts holds them to it).
+const steps = [
+  [`edit specs/${id}.yaml`, "the vendor's token endpoints; then the auth map in src/index.ts and test/client.test.ts to match"],
+  ["npm install", "links the new workspace"],
+  [`npm run generate ${id}`, `lint the spec, write packages/${id}/src/generated/`],
+  ["npm run build", "builds what is stale, the new package included"],
+  ["npm test", `every check, with @tokenkit/${id}'s wire test against a loopback server`],
+];
+console.log(`\nnext steps:\n${steps.map(([step, why], i) => `  ${i + 1}. ${step.padEnd(28)} # ${why}`).join("\n")}`);

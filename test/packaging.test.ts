@@ -6,7 +6,7 @@
 // and run publint and attw on every tarball.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createCleanCopy } from "./helpers/clean-copy.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -204,52 +205,10 @@ const received: Received[] = [];
 let server: Server | undefined;
 let serverUrl = "";
 
-/**
- * The repo as a fresh clone has it, plus files not committed yet: every file git tracks or would
- * track, copied. node_modules links to the repo's installed dependencies, except the workspace
- * packages, which link to the copy's own folders, so every build and pack below starts from source.
- */
-async function createCleanCopy(into: string): Promise<void> {
-  const files = (await runOk("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root)).split("\0").filter(Boolean);
-  for (const rel of files) {
-    if (!existsSync(path.join(root, rel))) continue; // deleted, not yet committed
-    await mkdir(path.dirname(path.join(into, rel)), { recursive: true });
-    await copyFile(path.join(root, rel), path.join(into, rel));
-  }
-  const workspaceNames = new Map(
-    readdirSync(path.join(into, "packages"))
-      .filter((dir) => existsSync(path.join(into, "packages", dir, "package.json")))
-      .map((dir) => [(JSON.parse(readFileSync(path.join(into, "packages", dir, "package.json"), "utf8")) as Manifest).name, path.join(into, "packages", dir)]),
-  );
-  const linkModules = async (from: string, to: string) => {
-    await mkdir(to, { recursive: true });
-    for (const entry of await readdir(from)) {
-      const scoped = entry.startsWith("@") ? await readdir(path.join(from, entry)) : undefined;
-      if (scoped) {
-        await mkdir(path.join(to, entry), { recursive: true });
-        for (const name of scoped) await symlink(workspaceNames.get(`${entry}/${name}`) ?? path.join(from, entry, name), path.join(to, entry, name), "dir");
-      } else {
-        await symlink(workspaceNames.get(entry) ?? path.join(from, entry), path.join(to, entry), "dir");
-      }
-    }
-  };
-  await linkModules(path.join(root, "node_modules"), path.join(into, "node_modules"));
-  // turbo's cache is shared, as a release's build after `npm test` shares it: an entry is restored
-  // only for identical inputs, and every dist/ still comes out of a prepack.
-  if (existsSync(path.join(root, ".turbo", "cache"))) {
-    await mkdir(path.join(into, ".turbo"), { recursive: true });
-    await symlink(path.join(root, ".turbo", "cache"), path.join(into, ".turbo", "cache"), "dir");
-  }
-  for (const dir of readdirSync(path.join(root, "packages"))) {
-    const nested = path.join(root, "packages", dir, "node_modules");
-    if (existsSync(nested) && existsSync(path.join(into, "packages", dir))) await linkModules(nested, path.join(into, "packages", dir, "node_modules"));
-  }
-}
-
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), "tokenkit-packaging-"));
   const copy = path.join(scratch, "repo");
-  await createCleanCopy(copy);
+  await createCleanCopy(root, copy);
   const tarballDir = path.join(scratch, "tarballs");
   await mkdir(tarballDir);
   // As `npm run release` does: pack every public workspace; each prepack builds its package (turbo, no cache yet).
