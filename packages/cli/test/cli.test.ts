@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHome, runCli, vendorEnv, VENDORS, type Vendor } from "./helpers.js";
+import { BIN, createHome, runCli, vendorEnv, VENDORS, type Vendor } from "./helpers.js";
 
 const CAPABILITIES: Record<Vendor, { renew: boolean; revoke: boolean; introspect: boolean }> = {
   mindbody: { renew: true, revoke: true, introspect: false },
@@ -227,5 +228,42 @@ describe("tokenkit usage and failures", () => {
     const after = await runCli(["introspect", "sftpgo"], envOf("sftpgo"));
     expect(after.code).toBe(1);
     expect(after.stderr).toContain("no cached sftpgo token");
+  });
+});
+
+describe("tokenkit sandbox", () => {
+  it("prints the export lines that point the other commands at it, serves them, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "sandbox"], { env: home.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          stdout += chunk;
+          if (stderr.includes("Press Ctrl-C to stop.") || stdout.includes("TOKENKIT_AUTHAPI_CLIENT_SECRET=")) resolve();
+        });
+        child.on("close", () => reject(new Error(`sandbox exited early: ${stderr}`)));
+      });
+      const lines = stdout.trim().split("\n");
+      for (const line of lines) expect(line).toMatch(/^export TOKENKIT_[A-Z_]+=\S+$/);
+      const env: Record<string, string> = {};
+      for (const line of lines) {
+        const [, name, value] = /^export (\w+)=(.*)$/.exec(line)!;
+        env[name!] = value!.replace(/^'(.*)'$/, "$1");
+      }
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(["TOKENKIT_SFTPGO_BASE_URL", "TOKENKIT_GENESYS_LOGIN_URL", "TOKENKIT_MINDBODY_API_KEY", "TOKENKIT_AUTHAPI_CLIENT_SECRET"]));
+      for (const vendor of VENDORS) {
+        const { code, stdout: token } = await runCli(["token", vendor], { ...home.env, ...env });
+        expect(code, vendor).toBe(0);
+        expect(token.trim().length, vendor).toBeGreaterThan(8);
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/^tokenkit sandbox listening on http:\/\/127\.0\.0\.1:\d+ /);
+    expect(stderr).toContain("SIGTERM received: sandbox stopped");
   });
 });
