@@ -7,6 +7,8 @@ export interface GetResult {
   readonly tokens: string[];
   readonly errors: string[];
   readonly ms: number;
+  /** The earliest expiry among the tokens handed out (ms since the epoch), if any. */
+  readonly expiresAt?: number;
 }
 
 /** A fleet worker process. */

@@ -13,10 +13,17 @@ let store;
 let client;
 let source;
 let sourceOptions;
+// The bench moves this process's clock (Date.now itself, so expiry checks against the sandbox's
+// shifted Date header agree) into a refresh-ahead window together with the sandbox's.
 let clockOffsetMs = 0;
-const now = () => Date.now() + clockOffsetMs;
+const realNow = Date.now;
+Date.now = () => realNow() + clockOffsetMs;
 
 async function init({ redisUrl, rootNodes, vendor, clientOptions, encryptionKeys, options }) {
+  // Initialised again (another vendor, say): the previous connection goes first.
+  await store?.close();
+  await redis?.close().catch(() => {});
+  clockOffsetMs = 0;
   if (rootNodes) {
     redis = createCluster({ rootNodes });
   } else {
@@ -25,8 +32,10 @@ async function init({ redisUrl, rootNodes, vendor, clientOptions, encryptionKeys
   redis.on("error", () => {}); // node-redis reconnects by itself; the test watches the outcome
   await redis.connect();
   store = createRedisTokenStore({ client: redis, encryptionKeys });
-  client = createTokenClient(vendor, { ...clientOptions, onEvent: (event) => send({ type: "event", event }) });
-  sourceOptions = { ...options, store, now };
+  // Every event but the per-call "cached from memory" one (an IPC message per getToken() would be the
+  // bench's cached figure).
+  client = createTokenClient(vendor, { ...clientOptions, onEvent: (event) => event.type === "cached" && event.from === "memory" ? undefined : send({ type: "event", event }) });
+  sourceOptions = { ...options, store };
   source = createTokenSource(client, sourceOptions);
 }
 
@@ -38,24 +47,33 @@ async function getTokens({ count, fresh }) {
   const ms = performance.now() - started;
   const tokens = new Set();
   const errors = [];
+  let expiresAt;
   for (const result of settled) {
-    if (result.status === "fulfilled") tokens.add(result.value.accessToken);
+    if (result.status === "fulfilled") {
+      tokens.add(result.value.accessToken);
+      expiresAt = Math.min(expiresAt ?? Infinity, result.value.expiresAt?.getTime() ?? Infinity);
+    }
     else errors.push(`${result.reason?.code ?? "?"}: ${result.reason?.message ?? result.reason}`);
   }
-  return { fulfilled: settled.length - errors.length, rejected: errors.length, tokens: [...tokens], errors: errors.slice(0, 5), ms };
+  return { fulfilled: settled.length - errors.length, rejected: errors.length, tokens: [...tokens], errors: errors.slice(0, 5), ms, expiresAt };
 }
 
-/** Cached getToken() latencies in ns (the in-process layer in front of the store), p50 and p99. */
+/** Cached getToken() latencies in ns (the in-process layer in front of the store): p50 and p99, the median of 3 rounds after a warm-up. */
 async function measureCached({ count }) {
   await source.getToken();
   const samples = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    const start = process.hrtime.bigint();
-    await source.getToken();
-    samples[index] = Number(process.hrtime.bigint() - start);
-  }
-  samples.sort();
-  return { p50: samples[Math.floor(count * 0.5)], p99: samples[Math.floor(count * 0.99)] };
+  const round = async () => {
+    for (let index = 0; index < count; index++) {
+      const start = process.hrtime.bigint();
+      await source.getToken();
+      samples[index] = Number(process.hrtime.bigint() - start);
+    }
+    samples.sort();
+    return { p50: samples[Math.floor(count * 0.5)], p99: samples[Math.floor(count * 0.99)] };
+  };
+  await round();
+  const rounds = [await round(), await round(), await round()].sort((a, b) => a.p99 - b.p99);
+  return rounds[1];
 }
 
 /** A store hit (GET + decrypt + parse) against a bare GET of the same key, each `count` times, in µs. */

@@ -7,20 +7,31 @@ import { describeType, refuseOption } from "./options.js";
  * (`createCluster`), whatever its modules, scripts, RESP version or type mapping.
  */
 export interface RedisConnection {
+  /** Reads a key (GET). */
   get(key: string): Promise<unknown>;
+  /** Writes a key only when absent, with a lifetime (SET NX PX). */
   set(key: string, value: string, options: { condition: "NX"; expiration: { type: "PX"; value: number } }): Promise<unknown>;
+  /** Runs a Lua script (EVAL). */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Listens on a channel. */
   subscribe(channel: string, listener: () => void): Promise<void>;
+  /** Stops listening on a channel. */
   unsubscribe(channel: string, listener?: () => void): Promise<void>;
+  /** A second connection for notifications. */
   duplicate(): RedisSubscriber;
 }
 
 /** A duplicated connection, for notifications. */
 export interface RedisSubscriber {
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Closes the connection. */
   close(): Promise<void>;
+  /** Reports connection errors. */
   on(event: "error", listener: (error: unknown) => void): unknown;
+  /** Listens on a channel. */
   subscribe(channel: string, listener: () => void): Promise<void>;
+  /** Stops listening on a channel. */
   unsubscribe(channel: string, listener?: () => void): Promise<void>;
 }
 

@@ -59,10 +59,10 @@ describe("serializeToken / deserializeToken", () => {
 
     const fresh = createTokenClient("authapi", sandbox.clientOptions("authapi"));
     const issuedBefore = sandbox.requestCount("authapi");
-    const renewed = await fresh.renew(deserializeToken(text));
+    const renewed = await fresh.renew(deserializeToken(text, "authapi"));
     expect(renewed.accessToken).not.toBe(token.accessToken);
     expect(sandbox.requestCount("authapi") - issuedBefore).toBe(1); // one short-token call, no new long-term token
-    await fresh.revoke(deserializeToken(serializeToken(renewed)));
+    await fresh.revoke(deserializeToken(serializeToken(renewed), "authapi"));
     // Revoking took the long-term token with it: the first token can no longer be renewed.
     await expect(first.renew(token)).rejects.toMatchObject({ code: "unauthorized" });
   });
@@ -72,7 +72,7 @@ describe("serializeToken / deserializeToken", () => {
     const other = await startSandbox({ port: 0 });
     try {
       const elsewhere = createTokenClient("authapi", other.clientOptions("authapi"));
-      const error = await elsewhere.renew(deserializeToken(serializeToken(token))).catch((e: unknown) => e as TokenError);
+      const error = await elsewhere.renew(deserializeToken(serializeToken(token), "authapi")).catch((e: unknown) => e as TokenError);
       expect(error).toBeInstanceOf(TokenError);
       expect(error).toMatchObject({ code: "invalid_argument" });
       expect((error as TokenError).message).toContain("another AuthAPI server");
@@ -104,6 +104,13 @@ describe("serializeToken / deserializeToken", () => {
       expect(error.message).toMatch(message);
       expect(error.message).not.toContain(canary);
     }
+  });
+
+  it("refuses another vendor's token when a vendor is expected", () => {
+    const text = JSON.stringify({ v: 1, vendor: "sftpgo", accessToken: "secret-value-1", tokenType: "bearer", raw: {} });
+    const error = refusal(() => deserializeToken(text, "authapi"));
+    expect(error.message).toMatch(/received a sftpgo token \(expected authapi\)/);
+    expect(deserializeToken(text, "sftpgo").vendor).toBe("sftpgo");
   });
 
   it("refuses to serialise what is not a token", () => {

@@ -44,7 +44,10 @@ export function serializeToken(token: Token): string {
  * re-attached, redacted like any other token). Anything else is a `TokenError` (`invalid_argument`)
  * saying what was expected; the text itself is never quoted, since it may hold a token.
  */
-export function deserializeToken(text: string): Token {
+export function deserializeToken(text: string): Token;
+/** The same, for a token of `vendor` only (another vendor's is refused the same way). */
+export function deserializeToken<V extends VendorId>(text: string, vendor: V): Token<V>;
+export function deserializeToken(text: string, expectedVendor?: VendorId): Token {
   const refuse = (received: string): never => fail({ vendor: undefined, operation: "deserializeToken" }, `expected ${EXPECTED}; received ${received}`);
   if (typeof text !== "string") refuse(describe(text, true));
   let data: unknown;
@@ -59,6 +62,7 @@ export function deserializeToken(text: string): Token {
   if (record.v !== TOKEN_FORMAT_VERSION) refuse(`JSON without "v":${TOKEN_FORMAT_VERSION}`);
   const { vendor, accessToken, tokenType, expiresAt, tokenId, scope, raw, state } = record;
   if (!VENDORS.includes(vendor as VendorId)) refuse(`"vendor" ${describe(vendor, true)} (expected one of ${VENDORS.join(", ")})`);
+  if (expectedVendor !== undefined && vendor !== expectedVendor) refuse(`a ${vendor as string} token (expected ${expectedVendor})`);
   if (typeof accessToken !== "string" || !accessToken) refuse(`"accessToken" as ${describe(accessToken, true)}`);
   if (typeof tokenType !== "string") refuse(`"tokenType" as ${describe(tokenType, true)}`);
   const expiry = expiresAt === undefined ? undefined : typeof expiresAt === "string" ? new Date(expiresAt) : undefined;

@@ -128,7 +128,8 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
     // One resolved promise per token keeps the cached path of getToken() allocation-free.
     cached = Promise.resolve(token);
     validUntil = expiry === undefined ? Infinity : expiry - skewMs;
-    refreshAt = Math.min(validUntil, Math.max(computeRefreshAt(validUntil, windowMs, at), at + holdOffMs));
+    // holdOffMs: another process is refreshing this token; look again that soon (a notification is sooner).
+    refreshAt = holdOffMs > 0 ? Math.min(validUntil, at + holdOffMs) : computeRefreshAt(validUntil, windowMs, at);
     cachedEvent = Object.freeze({ type: "cached", vendor, operation: "createTokenSource", from: "memory", expiresAt: token.expiresAt });
     if (from) emit({ type: "cached", vendor, operation: "createTokenSource", from, expiresAt: token.expiresAt });
     return token;
@@ -141,9 +142,12 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
 
   const isUsable = (token: Token | undefined): token is Token<V> =>
     token !== undefined && token.vendor === vendor && token.accessToken !== refused && (token.expiresAt === undefined || now() < token.expiresAt.getTime() - skewMs);
+  // The same token: the same secret and expiry (a renew may extend a token and keep its secret: Mindbody).
+  const isSame = (one: Token | undefined, other: Token | undefined): boolean =>
+    one !== undefined && other !== undefined && one.accessToken === other.accessToken && one.expiresAt?.getTime() === other.expiresAt?.getTime();
   // A refresh starts when this source's token is due; a valid token in the store other than that one
   // is another process's newer token (its own refresh time is worked out when it is adopted).
-  const isNewer = (token: Token<V>): boolean => token.accessToken !== current?.accessToken;
+  const isNewer = (token: Token<V>): boolean => !isSame(token, current);
 
   /** Renews `base` where the vendor can (issue when refused), else issues; refuses an answer that has already expired. */
   const fetchFresh = async (base: Token<V> | undefined): Promise<Token<V>> => {
@@ -213,11 +217,14 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
 
   // Another process wrote or removed the token: wake the waiters, and drop or replace this source's
   // copy when the store no longer holds it (a revoke elsewhere, or a refresh ahead by another process).
+  let changedMeanwhile: string | undefined;
   const recheck = async (key: string) => {
     const token = current;
-    if (!store || token === undefined || pending !== undefined) return;
+    if (!store || token === undefined) return;
+    // A refresh in flight settles this source's token; look once more after it.
+    if (pending !== undefined) return void (changedMeanwhile = key);
     const shared = await storeCall("get", () => store.get(key)).catch(() => token);
-    if (current !== token || pending !== undefined || shared?.accessToken === token.accessToken) return;
+    if (current !== token || pending !== undefined || isSame(shared, token)) return;
     if (isUsable(shared)) adopt(shared, "store");
     else drop();
   };
@@ -285,14 +292,21 @@ export function createTokenSource<V extends VendorId>(client: AnyTokenClient<V>,
 
   const refresh = (): Promise<Token<V>> => {
     const next = store ? refreshShared() : fetchFresh(validCurrent()).then((token) => adopt(token));
+    const settle = () => {
+      if (pending !== flight) return;
+      pending = undefined;
+      const key = changedMeanwhile;
+      changedMeanwhile = undefined;
+      if (key !== undefined) recheck(key).catch(ignore);
+    };
     const flight: Promise<Token<V>> = next.then(
       (token) => {
-        if (pending === flight) pending = undefined;
+        settle();
         return token;
       },
       (error: unknown) => {
         // Never cache a failure: the next getToken() tries again.
-        if (pending === flight) pending = undefined;
+        settle();
         throw error;
       },
     );
