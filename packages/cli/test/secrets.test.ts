@@ -85,6 +85,17 @@ describe.skipIf(process.platform !== "linux")("credentials never on the command 
       expect(result.argvSeen.join("\n")).not.toContain(password);
     });
 
+    it("an explicit --profile comes before the environment; otherwise the environment comes before the default profile", async () => {
+      write({ default: { sftpgo: { baseUrl: sandbox.baseUrls.sftpgo, username: "demo", password: "wrong-default-pw" } }, staging: { sftpgo: { password } } }, 0o600);
+      const wrongEnv = { ...home.env, TOKENKIT_SFTPGO_BASE_URL: sandbox.baseUrls.sftpgo, TOKENKIT_SFTPGO_USERNAME: "demo", TOKENKIT_SFTPGO_PASSWORD: "wrong-env-pw" };
+      expect((await runCli(["issue", "sftpgo"], wrongEnv)).code).toBe(3);
+      expect((await runCli(["issue", "sftpgo", "--profile", "staging"], wrongEnv)).code).toBe(0);
+      expect((await runCli(["issue", "sftpgo"], { ...wrongEnv, TOKENKIT_PROFILE: "staging" })).code).toBe(0);
+      const { TOKENKIT_SFTPGO_PASSWORD: _unused, ...withoutPassword } = wrongEnv;
+      expect((await runCli(["issue", "sftpgo"], withoutPassword)).code).toBe(3);
+      expect((await runCli(["issue", "sftpgo"], { ...withoutPassword, TOKENKIT_SFTPGO_PASSWORD: password })).code).toBe(0);
+    });
+
     it("refuses a profile file the group or others can read, as ssh refuses a key", async () => {
       write({ default: { sftpgo: { baseUrl: sandbox.baseUrls.sftpgo, username: "demo", password } } }, 0o644);
       const result = await runCli(["issue", "sftpgo"], home.env);
