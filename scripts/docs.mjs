@@ -36,6 +36,9 @@ const STRICT = {
   logLevel: "Warn",
 };
 
+// @tokenkit/mindbody's createClient narrows `paths` to one site (SiteScopedPaths); callers use its result, never the name.
+const INTERNAL_TYPES = { "@tokenkit/mindbody": ["SiteScopedPaths"] };
+
 /** Public packages, each with the source entry behind every JavaScript file its exports map names. */
 function listPackages() {
   return readdirSync(path.join(root, "packages"))
@@ -61,6 +64,8 @@ async function convertPackage({ dir, name, entries }) {
     // A vendor package re-exports its generated types (openapi-typescript's paths, components,
     // operations); they mirror the spec, which ships beside them as openapi.json.
     intentionallyNotDocumented: existsSync(path.join(dir, "src", "generated")) ? ["paths", "components", "operations"] : [],
+    // Helper types that appear in a signature but are deliberately not part of the package's API.
+    intentionallyNotExported: INTERNAL_TYPES[name] ?? [],
   });
   const project = await app.convert();
   if (!project) return { ok: false };

@@ -27,6 +27,7 @@ const steps = [
   { name: "repo tests (specs, generator, packaging)", command: ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULT_FILE}`] },
   { name: "bundle size budgets", command: ["npx", "size-limit"], counted: true },
   { name: "release dry run: every public tarball", command: ["npm", "run", "--silent", "release", "--", "--dry-run", "--skip-tests"], counted: true },
+  { name: "API reference: TypeDoc, warnings as errors", command: ["npm", "run", "--silent", "docs"], counted: true },
 ];
 
 const checks = [];

@@ -6,7 +6,9 @@ import { deserializeToken, serializeToken, type Token, type TokenLease, type Tok
 
 /** Turns a token into text and back (tokenkit's `serializeToken`/`deserializeToken`). */
 export interface TokenCodec {
+  /** Turns a token into the text a cache file holds. */
   serialize(token: Token): string;
+  /** Reads a token back from a cache file's text. */
   deserialize(text: string): Token;
 }
 

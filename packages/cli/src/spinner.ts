@@ -1,6 +1,7 @@
 /** What a spinner writes to: a terminal stream. */
 export interface SpinnerStream {
   readonly isTTY?: boolean;
+  /** Writes text as is. */
   write(text: string): unknown;
 }
 

@@ -78,6 +78,7 @@ export class TokenError extends Error {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 
+  /** `instanceof TokenError` holds across copies of the package, like {@link TokenError.is}. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return TokenError.is(value);
   }

@@ -101,6 +101,7 @@ export interface Introspectable<V extends VendorId, I> {
 export interface AnyTokenClient<V extends VendorId = VendorId> {
   readonly vendor: V;
   readonly capabilities: Capabilities;
+  /** Issues a new token. */
   issue(options?: CallOptions): Promise<Token<V>>;
 }
 
