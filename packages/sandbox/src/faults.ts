@@ -332,7 +332,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null || ["undefined", "number", "boolean", "bigint"].includes(typeof value)) return String(value);
-  if (value instanceof Date) return "an invalid Date";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

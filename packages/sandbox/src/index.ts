@@ -21,7 +21,7 @@ export type {
   StatusFault,
 } from "./faults.js";
 export { FAULT_OPERATIONS } from "./fault-routes.js";
-export { FAULT_SPEC_SYNTAX, parseFaultSpec } from "./fault-spec.js";
+export { FAULT_SPEC_SYNTAX, formatFaultSpec, parseFaultSpec } from "./fault-spec.js";
 export type { FaultOperation } from "./fault-routes.js";
 export type { RateLimit } from "./rate-limit.js";
 export { computeTotp } from "./totp.js";
