@@ -67,12 +67,12 @@ const seconds = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
 
 /**
  * Runs `turbo run build` and shows its progress: one updating line on a terminal, a line per rebuilt
- * package in a pipe. Turbo prints one line per task with --output-logs=hash-only; its full logs are
- * kept and printed only when the build fails.
+ * package in a pipe. Turbo's own logs (every line prefixed `<package>:<task>: `) are kept, and the
+ * failing tasks' lines printed only when the build fails.
  */
 function build() {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["turbo", "run", "build", "--output-logs=hash-only", "--log-order=stream"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npx", ["turbo", "run", "build", "--output-logs=new-only", "--log-order=stream"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     let buffer = "";
     let done = 0;
@@ -89,7 +89,7 @@ function build() {
       if (!task) return;
       done++;
       if (task[3] === "hit") cached++;
-      status(`building: ${done} tasks (${cached} cached), now ${task[1]} ${task[2]}`);
+      status(`building: task ${done} (${cached} from cache): ${task[1]} ${task[2]}`);
       if (!tty && task[3] !== "hit") process.stdout.write(`  building ${task[1]} (${task[2]})\n`);
     };
     const collect = (chunk) => {
@@ -104,9 +104,17 @@ function build() {
     child.stderr.on("data", collect);
     child.on("close", (code) => {
       if (tty) process.stdout.write("\r\x1b[2K");
-      resolve({ ok: code === 0, log, done: total ?? done, cached });
+      resolve({ ok: code === 0, log: code === 0 ? log : selectFailures(log), done: total ?? done, cached });
     });
   });
+}
+
+/** The log lines of the tasks turbo reports as failed (`<package>#<task>: ERROR`), or the whole log. */
+function selectFailures(log) {
+  const lines = log.replace(/\x1b\[[\d;]*m/g, "").split("\n");
+  const failed = new Set(lines.map((line) => /^(\S+)#(\S+):\s+ERROR/.exec(line)).filter(Boolean).map((match) => `${match[1]}:${match[2]}: `));
+  if (failed.size === 0) return log;
+  return `${lines.filter((line) => [...failed].some((prefix) => line.startsWith(prefix)) || /ERROR/.test(line)).join("\n")}\n`;
 }
 
 if (flags["no-build"]) {
