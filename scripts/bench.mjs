@@ -20,6 +20,7 @@ const SECTIONS = [
   { number: 5, name: "regenerate", title: "Regeneration" },
   { number: 6, name: "incremental-build", title: "Incremental build" },
   { number: 7, name: "runtimes", title: "Cold import per runtime" },
+  { number: 8, name: "fleet", title: "Fleet (shared Redis store)" },
 ];
 
 function parseArgs(argv) {
