@@ -21,6 +21,9 @@ const SECTIONS = [
   { number: 6, name: "incremental-build", title: "Incremental build" },
   { number: 7, name: "runtimes", title: "Cold import per runtime" },
   { number: 8, name: "fleet", title: "Fleet (shared Redis store)" },
+  { number: 9, name: "vendor-round-trip", title: "Round trip per vendor" },
+  { number: 10, name: "cold-import", title: "Cold import per entry point" },
+  { number: 11, name: "hot-path", title: "Hot path (authMiddleware)" },
 ];
 
 function parseArgs(argv) {

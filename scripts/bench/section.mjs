@@ -1,6 +1,6 @@
 // Runs one benchmark section in its own process (a fresh heap and JIT for every measurement) and
 // sends its result to the parent over IPC.
-const SECTIONS = new Set(["single-flight", "cached-token", "round-trip", "bundle-size", "regenerate", "incremental-build", "runtimes", "fleet"]);
+const SECTIONS = new Set(["single-flight", "cached-token", "round-trip", "bundle-size", "regenerate", "incremental-build", "runtimes", "fleet", "vendor-round-trip", "cold-import", "hot-path"]);
 
 const name = process.argv[2];
 const send = (message) => new Promise((resolve) => process.send(message, resolve));
