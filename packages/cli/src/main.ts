@@ -10,6 +10,10 @@ import { runSandbox } from "./sandbox-command.js";
 import { startSpinner } from "./spinner.js";
 import { renderTable } from "./table.js";
 
+// Replaced by the build (tsup `define`); the fallback serves tests that import the source.
+declare const TOKENKIT_CLI_VERSION: string | undefined;
+const VERSION = typeof TOKENKIT_CLI_VERSION === "string" ? TOKENKIT_CLI_VERSION : "0.0.0-source";
+
 /** The vendor ids, in display order. */
 export const VENDORS: readonly VendorId[] = ["mindbody", "vidispine", "sftpgo", "genesys", "authapi"];
 
@@ -106,6 +110,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   program
     .description("Issue, renew, revoke and introspect tokens of Mindbody, Vidispine, SFTPGo, Genesys Cloud and AuthAPI.")
     .usage("<command> [vendor] [options]")
+    .version(VERSION, "-V, --version", "print the version of tokenkit")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: out, writeErr: err, outputError: (text, write) => write(`tokenkit: ${text.replace(/^error: /, "")}`) })

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, createHome, runCli, vendorEnv, VENDORS, type Vendor } from "./helpers.js";
@@ -160,6 +161,13 @@ describe("tokenkit usage and failures", () => {
       expect(code).toBe(0);
       expect(stdout).toContain("--json");
     }
+  });
+
+  it("--version prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const { code, stdout } = await runCli(["--version"], home.env);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
   });
 
   it("vendors lists the capabilities (table within 80 columns, and --json)", async () => {
