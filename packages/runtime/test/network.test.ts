@@ -1,11 +1,14 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type LocalServer } from "@tokenkit/testkit/server";
-import * as esm from "../dist/index.js";
+import * as source from "../src/index.js";
 import { RequestError } from "../src/index.js";
 import { catchError, createTestClient, createVendor, spec, startRawServer, type Paths } from "./fixture.js";
 
-const cjs = createRequire(import.meta.url)("../dist/index.cjs") as typeof esm;
+// The two builds a user gets (turbo builds dist before this package's tests); typed as the source they come from.
+type Runtime = typeof source;
+const esm = (await import(new URL("../dist/index.js", import.meta.url).href)) as Runtime;
+const cjs = createRequire(import.meta.url)("../dist/index.cjs") as Runtime;
 
 describe("network failures", () => {
   test("a refused connection: ERR_NETWORK with ECONNREFUSED, the origin and the path in the message", async () => {
@@ -35,6 +38,7 @@ describe("network failures", () => {
 describe("RequestError.is across module formats", () => {
   test("the ESM and CommonJS builds are two classes, and each recognises the other's errors", async () => {
     expect(cjs.RequestError).not.toBe(esm.RequestError);
+    expect(esm.RequestError).not.toBe(source.RequestError);
     const closed = await startRawServer(() => {});
     await closed.close();
     const fromCjs = await catchError(cjs.createRuntimeClient<Paths>({ baseUrl: closed.url, auth: { apiKey: "k" } }, { ...spec, hooks: [] }, createVendor()).GET("/open"));
