@@ -9,7 +9,8 @@ import { makeGeneratorRoot, removeTempDir, REPO_ROOT, VENDORS } from "./workspac
 const COLD_RUNS = 3;
 const SCALING = [25, 50, 100];
 const LARGE_RUNS = 2;
-const FILES_PER_SPEC = 4;
+// metadata.ts, openapi.json, schema.ts: the runtime is @tokenkit/runtime, no longer generated per vendor.
+const FILES_PER_SPEC = 3;
 
 /** The five real specs, or `count` copies of them under new ids (mindbody-01, vidispine-01, …). */
 function listSpecs(count) {
@@ -94,7 +95,7 @@ export async function run() {
       },
     ],
     notes: [
-      `Regeneration: \`npm run generate -- --root <scratch>\` in a fresh process, wall time from spawn to exit; the scratch root holds redocly.yaml, specs/<id>.yaml and packages/<id>/package.json only, and starts with no generated files. 5 specs = ours (${COLD_RUNS} runs); 25/50/100 = copies of ours under ids like \`sftpgo-07\` (100 specs: ${LARGE_RUNS} runs). Every run must write 4 files per spec. Noise = spread of the repeated runs.`,
+      `Regeneration: \`npm run generate -- --root <scratch>\` in a fresh process, wall time from spawn to exit; the scratch root holds redocly.yaml, specs/<id>.yaml and packages/<id>/package.json only, and starts with no generated files. 5 specs = ours (${COLD_RUNS} runs); 25/50/100 = copies of ours under ids like \`sftpgo-07\` (100 specs: ${LARGE_RUNS} runs). Every run must write ${FILES_PER_SPEC} files per spec (metadata.ts, openapi.json, schema.ts). Noise = spread of the repeated runs.`,
     ],
     details: [{ title: "Regeneration scaling", body: scaling.join("\n") }],
   };
