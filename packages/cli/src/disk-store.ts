@@ -105,7 +105,7 @@ export function createDiskTokenStore(options: DiskTokenStoreOptions): DiskTokenS
   const fileOf = (key: string, extension: "json" | "lock"): string => path.join(dir, `${createHash("sha256").update(key).digest("hex").slice(0, 40)}.${extension}`);
 
   /** Writes `text` to `file` whole or not at all: a temporary file in the same directory, then rename. */
-  const writeAtomic = async (file: string, text: string): Promise<void> => {
+  const writeAtomic = async (file: string, text: string, beforeRename?: () => Promise<boolean>): Promise<boolean> => {
     const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await open(temporary, "wx", 0o600);
     try {
@@ -117,7 +117,15 @@ export function createDiskTokenStore(options: DiskTokenStoreOptions): DiskTokenS
       throw error;
     }
     await handle.close();
+    // The lease is checked after the slow part (write and fsync), right before the rename: a file
+    // system offers no compare-and-swap, so this keeps the window in which a lapsed holder could
+    // still overwrite a newer token to two system calls.
+    if (beforeRename && !(await beforeRename())) {
+      await rm(temporary, { force: true });
+      return false;
+    }
     await rename(temporary, file);
+    return true;
   };
 
   const readLock = async (file: string): Promise<LockFile | undefined> => {
@@ -174,10 +182,10 @@ export function createDiskTokenStore(options: DiskTokenStoreOptions): DiskTokenS
 
     async set(key, token, setOptions: TokenStoreSetOptions) {
       await ensureDir();
-      if (setOptions.lease && !(await holds(setOptions.lease))) return false;
+      const { lease } = setOptions;
+      if (lease && !(await holds(lease))) return false;
       const entry: Entry = { format: FORMAT, expiresAt: now() + Math.max(0, setOptions.ttlMs), token: codec.serialize(token) };
-      await writeAtomic(fileOf(key, "json"), `${JSON.stringify(entry)}\n`);
-      return true;
+      return writeAtomic(fileOf(key, "json"), `${JSON.stringify(entry)}\n`, lease ? () => holds(lease) : undefined);
     },
 
     async delete(key) {
