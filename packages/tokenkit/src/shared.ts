@@ -20,5 +20,5 @@ export type {
   TokenOperation,
   VendorId,
 } from "./core/types.js";
-export { createMemoryTokenStore, type TokenLease, type TokenStore, type TokenStoreSetOptions } from "./core/store.js";
+export { createMemoryTokenStore, type MemoryTokenStoreOptions, type TokenLease, type TokenStore, type TokenStoreSetOptions } from "./core/store.js";
 export { deserializeToken, serializeToken, TOKEN_FORMAT_VERSION } from "./core/serialize.js";

@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from "@tokenkit/sandbox";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { createMemoryTokenStore, createTokenClient, createTokenSource, type TokenEvent, type TokenStore } from "../src/index.js";
 import { json, stubFetch } from "./helpers.js";
 
@@ -206,3 +206,12 @@ async function hashIdentity(client: object): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(await internals.identity()));
   return Buffer.from(digest).toString("hex");
 }
+
+describe("types", () => {
+  it("takes a TokenStore, and only one", () => {
+    const client = createTokenClient("sftpgo", { baseUrl: "https://sftpgo.test", credentials: { username: "u", password: "p" } });
+    expectTypeOf(createTokenSource(client, { store: createMemoryTokenStore() }).revoke).returns.resolves.toBeVoid();
+    // @ts-expect-error: a Map is not a TokenStore
+    expect(() => createTokenSource(client, { store: new Map() })).toThrow(/option "store" must be a TokenStore/);
+  });
+});
