@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatClosingLine, formatSkipReasons, tallyReport } from "./test-summary.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off", DO_NOT_TRACK: "1" };
@@ -58,18 +59,11 @@ for (const [dir, file] of [root, ...packageDirs].flatMap((dir) => RESULT_FILES.m
   if (!existsSync(file)) continue;
   const result = JSON.parse(readFileSync(file, "utf8"));
   const where = path.relative(root, dir) || "(repo)";
-  const notRun = result.numPendingTests + result.numTodoTests;
-  passed += result.numPassedTests;
-  failed += result.numFailedTests;
-  skipped += notRun;
-  for (const { assertionResults = [] } of result.testResults ?? []) {
-    for (const test of assertionResults) {
-      if (!["pending", "skipped", "todo", "disabled"].includes(test.status)) continue;
-      const reason = test.meta?.skipReason ?? (test.status === "todo" ? "todo" : `no reason given (${where})`);
-      skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1);
-    }
-  }
-  rows.push(`  ${where}: ${result.numPassedTests} passed, ${result.numFailedTests} failed${notRun > 0 ? `, ${notRun} skipped` : ""}`);
+  const counts = tallyReport(result, where, skipReasons);
+  passed += counts.passed;
+  failed += counts.failed;
+  skipped += counts.skipped;
+  rows.push(`  ${where}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ""}`);
   if (where === "packages/runtime-matrix") rows.push(...runtimeRows(result));
 }
 // Drift and size are checks of their own; a failed build, typecheck or crashed runner counts
@@ -82,6 +76,6 @@ for (const check of checks) {
 }
 console.log(`\n━━ summary\n${rows.join("\n")}`);
 for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
-for (const [reason, count] of skipReasons) console.log(`  ${count} skipped: ${reason}`);
-console.log(`${passed + checksPassed} passed, ${failed + checksFailed} failed, ${skipped} skipped`);
+for (const line of formatSkipReasons(skipReasons)) console.log(`  ${line}`);
+console.log(formatClosingLine(passed + checksPassed, failed + checksFailed, skipped));
 process.exit(failed + checksFailed > 0 || checks.some((check) => !check.ok) ? 1 : 0);
