@@ -6,7 +6,8 @@ export default defineConfig({
     include: ["fleet/**/*.test.ts"],
     // Types are checked by the typecheck task (tsconfig.json includes fleet/): this run stays about the processes.
     typecheck: { enabled: false },
-    testTimeout: 60_000,
+    // Eight processes on a 2-core machine that CI shares with every other package's tests.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

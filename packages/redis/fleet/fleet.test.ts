@@ -39,7 +39,7 @@ async function getTokens(worker: Worker, count: number, fresh = false): Promise<
   return record(await worker.call("get", { count, fresh }));
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -52,7 +52,7 @@ const issues = () => sandbox.requestCount("sftpgo", "getToken");
 describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () => {
   beforeAll(async () => {
     [sandbox, server] = await Promise.all([startSandbox({ port: 0 }), startRedis()]);
-  }, 30_000);
+  });
 
   beforeEach(async () => {
     await server.cli("flushall");
@@ -79,7 +79,7 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
     expect(results.every((result) => result.fulfilled === 1_000 && result.rejected === 0)).toBe(true);
     expect(new Set(results.flatMap((result) => result.tokens)).size).toBe(1);
     expect(issues()).toBe(1);
-  }, 60_000);
+  });
 
   it("the lease holder killed with SIGKILL mid-issue: another takes over after the lease, ≤ 2 upstream calls, every caller gets a token", async () => {
     const [holder, ...others] = await startFleet(3, { leaseMs: 1_500 });
@@ -91,7 +91,7 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
     expect(results.map((result) => result.fulfilled)).toEqual([1_000, 1_000]);
     expect(new Set(results.flatMap((result) => result.tokens)).size).toBe(1);
     expect(issues()).toBe(2);
-  }, 60_000);
+  });
 
   it("Redis killed mid-run: callers keep getting tokens (store-fallback), no unhandled rejection; restarted: sharing resumes", async () => {
     const workers = await startFleet(3, { storeTimeoutMs: 300, leaseMs: 2_000 });
@@ -115,7 +115,7 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
     expect(after.map((result) => result.fulfilled)).toEqual([200, 200, 200]);
     expect(new Set(after.flatMap((result) => result.tokens)).size).toBe(1);
     expect(issues()).toBe(1);
-  }, 90_000);
+  });
 
   it("a stale lease holder cannot overwrite the newer token", async () => {
     const [slow, fast, reader] = await startFleet(3, { leaseMs: 1_000 });
@@ -130,7 +130,7 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
     const read = await getTokens(reader!, 10);
     expect(read.tokens).toEqual(fastResult.tokens);
     expect(issues()).toBe(2);
-  }, 60_000);
+  });
 
   it("a wrong encryption key means a re-issue, never a crash", async () => {
     const [writer] = await startFleet(1);
@@ -140,7 +140,7 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
     expect(read.fulfilled).toBe(10);
     expect(read.tokens[0]).not.toBe(written.tokens[0]);
     expect(issues()).toBe(2);
-  }, 60_000);
+  });
 
   it("secret scan: no credential and no plaintext access token in any key or value, error or event", async () => {
     // The last test's entries are still in the keyspace (nothing flushes after it).
@@ -155,5 +155,5 @@ describe("a fleet of processes sharing tokens through Redis", NEEDS_REDIS, () =>
       expect(keyspace.includes(secret), "a secret in Redis").toBe(false);
       expect(printed.includes(secret), "a secret in an event or error").toBe(false);
     }
-  }, 30_000);
+  });
 });
