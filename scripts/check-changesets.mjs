@@ -11,8 +11,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { diffVendors, findReleaseBase, formatVendorResult, verifyRef } from "./spec-changes/classify.mjs";
-import { listRequiredReleases } from "./spec-changes/classify.mjs";
+import { diffVendors, findReleaseBase, formatVendorResult, listRequiredReleases, verifyRef } from "./spec-changes/classify.mjs";
 import { findShortfall, readPendingBumps } from "./spec-changes/changesets.mjs";
 
 const { values } = parseArgs({ options: { base: { type: "string" }, root: { type: "string" } } });
