@@ -65,6 +65,20 @@ describe("every credential field takes a function, called for each request that 
     expect([sources.clientId.calls, sources.clientSecret.calls]).toEqual([2, 2]);
   });
 
+  it("authapi: client id per request (header and body), secret only where the long-term token is issued", async () => {
+    const { clientId, clientSecret } = sandbox.credentials.authapi;
+    const sources = { clientId: counted(clientId, true), clientSecret: counted(clientSecret) };
+    const client = createTokenClient("authapi", { baseUrl: sandbox.baseUrls.authapi, credentials: sources });
+    const token = await client.issue();
+    const afterIssue = sources.clientId.calls;
+    expect(afterIssue).toBeGreaterThanOrEqual(2);
+    expect(sources.clientSecret.calls).toBe(1);
+    await client.revoke(await client.renew(token));
+    expect(sources.clientSecret.calls).toBe(1);
+    const failing = createTokenClient("authapi", { baseUrl: sandbox.baseUrls.authapi, credentials: { clientId, clientSecret: () => Promise.reject(new Error("vault down")) } });
+    await refused(failing.issue(), "invalid_argument");
+  });
+
   it("sftpgo: a rotating password read from a vault per request", async () => {
     const vault = { password: "wrong-password" };
     const client = createTokenClient("sftpgo", { baseUrl: sandbox.baseUrls.sftpgo, credentials: { username: sandbox.credentials.sftpgo.username, password: async () => vault.password } });

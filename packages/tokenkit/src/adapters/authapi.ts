@@ -4,6 +4,7 @@ import { checkInteger } from "../core/check.js";
 import type { Adapter } from "../core/client.js";
 import { fail, TokenError } from "../core/errors.js";
 import { bearer, type Call, exchange, readObject, readString } from "../core/http.js";
+import { bindCredentials, readSecret, type SecretSource } from "../core/secret.js";
 import { REDACTED } from "../core/redact.js";
 import { attachTokenState, readTokenState } from "../core/state.js";
 import { readToken } from "../core/token.js";
@@ -11,8 +12,8 @@ import type { Capabilities, CommonClientOptions, Renewable, Revocable, Token, To
 
 /** AuthAPI credentials: the client id (also sent as `X-Client-Id`) and client secret. */
 export interface AuthapiCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
+  readonly clientId: SecretSource;
+  readonly clientSecret: SecretSource;
 }
 
 /** Options of `createTokenClient("authapi", …)`. */
@@ -64,12 +65,19 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
   identity: ["clientId"],
   setup(options, env) {
     const { credentials, scopes } = options;
-    const { clientId } = credentials;
     const ttl = checkInteger(env.reject, "ttlSeconds", options.ttlSeconds, 3600, 7_776_000);
     if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((scope) => typeof scope === "string" && /^\S+$/.test(scope)))) {
       env.reject('option "scopes" must be an array of non-empty strings without spaces');
     }
-    const wire = createClient({ ...env.base, auth: { clientId } });
+    const fields = ["clientId", "clientSecret"] as const;
+    // Secret sources are called per request, and what they throw is reported for the operation that called them.
+    const bind = (operation: "issue" | "renew" | "revoke" | "createTokenClient") => bindCredentials({ vendor: "authapi", operation }, credentials, fields);
+    const wireFor = (operation: "issue" | "renew" | "revoke") => {
+      const bound = bind(operation);
+      return { client: createClient({ ...env.base, auth: { clientId: bound.clientId } }), bound };
+    };
+    const wires = { issue: wireFor("issue"), renew: wireFor("renew"), revoke: wireFor("revoke") };
+    const wireOf = (call: Call) => wires[call.operation as "issue" | "renew" | "revoke"].client;
     // The vendor package has checked baseUrl by now; tokens remember it so a restored one is renewed
     // (its long-term token sent) only where it was issued.
     const origin = env.base.baseUrl === undefined ? "(default)" : new URL(env.base.baseUrl).origin;
@@ -82,12 +90,12 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
 
     const revokeById = (call: Call, tokenId: string, accessToken: string) =>
       exchange(call, "204 (token revoked)", (init) =>
-        wire.POST("/auth/tokens/{tokenId}/revoke", { params: { path: { tokenId } }, headers: bearer(accessToken), ...init }),
+        wireOf(call).POST("/auth/tokens/{tokenId}/revoke", { params: { path: { tokenId } }, headers: bearer(accessToken), ...init }),
       );
 
     const shorten = async (long: LongToken, call: Call): Promise<Token<"authapi">> => {
       const received = await exchange(hiding(call, long), "201 with a ShortTokenResponse body", (init) =>
-        wire.POST("/auth/tokens/short", { headers: bearer(long.accessToken), ...init }),
+        wireOf(call).POST("/auth/tokens/short", { headers: bearer(long.accessToken), ...init }),
       );
       const token = readToken<"authapi">(received, "access_token", (body) => ({
         tokenId: typeof body.token_id === "string" ? body.token_id : undefined,
@@ -103,7 +111,7 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
       api: createClient({
         ...env.base,
         auth: {
-          clientId,
+          clientId: bind("createTokenClient").clientId,
           shortToken: env.token,
           longToken: async () => {
             const long = lookUp(await env.current());
@@ -114,14 +122,17 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
       }),
       operations: {
         async issue(call) {
-          const body = {
-            grant_type: "client_credentials" as const,
-            client_id: clientId,
-            client_secret: credentials.clientSecret,
-            ...(scopes && { scopes: [...scopes] }),
-            ...(ttl && { ttl_seconds: ttl }),
-          };
-          const received = await exchange(call, LONG, (init) => wire.POST("/auth/tokens/long", { body, ...init }));
+          const { client, bound } = wires.issue;
+          const received = await exchange(call, LONG, async (init) => {
+            const body = {
+              grant_type: "client_credentials" as const,
+              client_id: (await readSecret(bound.clientId))!,
+              client_secret: (await readSecret(bound.clientSecret))!,
+              ...(scopes && { scopes: [...scopes] }),
+              ...(ttl && { ttl_seconds: ttl }),
+            };
+            return client.POST("/auth/tokens/long", { body, ...init });
+          });
           const longBody = readObject(received);
           const id = longBody.token_id ?? received.response.headers.get("x-token-id");
           const long = { accessToken: readString(received, longBody, "access_token"), tokenId: typeof id === "string" ? id : undefined };

@@ -137,6 +137,11 @@ interface Seen {
   target?: string;
 }
 
+/** A promise that rejects when `signal` aborts (with its reason), and never settles otherwise. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+}
+
 /** A fetch that notes where each request of an attempt goes (for messages) and reports it to `onEvent`. */
 function observe(call: Call, attempt: number, seen: Seen): SendOptions["fetch"] {
   const { vendor, operation, emit } = call;
@@ -179,7 +184,11 @@ async function attempt(call: Call, expected: string, send: Send, delay: number, 
     }, call.timeoutMs);
     const started = Date.now();
     // openapi-fetch reads the body: as text on a 2xx, parsed as JSON (when it is) otherwise.
-    const { response, data, error } = await send({ signal: controller.signal, parseAs: "text", fetch: observe(call, progress.attempt, seen) });
+    // The vendor client races its own exchange; this race also bounds what an adapter awaits before it
+    // (a credential read from a secret source, say).
+    const sending = send({ signal: controller.signal, parseAs: "text", fetch: observe(call, progress.attempt, seen) });
+    sending.catch(() => {});
+    const { response, data, error } = await Promise.race([sending, whenAborted(controller.signal)]);
     const received: Received = {
       call,
       expected,
