@@ -9,12 +9,18 @@ const BLOCKS = 4;
 const ENTRY_POINTS = ["tokenkit", ...VENDORS.map((vendor) => `tokenkit/${vendor}`), ...VENDORS.map((vendor) => `@tokenkit/${vendor}`), "@tokenkit/runtime"];
 
 /** ms from spawn to exit of `node …args` in the repo root (so workspace packages resolve as they do for an app). */
-function time(args) {
+function time(args, attempt = 1) {
   const started = process.hrtime.bigint();
   const run = spawnSync(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${run.status}: ${String(run.stderr).split("\n").find((line) => /Error/.test(line)) ?? String(run.stderr).trim().split("\n")[0]}`);
-  return ms;
+  if (run.status === 0) return ms;
+  const stderr = String(run.stderr);
+  // A dist/ being rebuilt (tsup cleans it first) is missing files for a few seconds: wait and measure again.
+  if (stderr.includes("ERR_MODULE_NOT_FOUND") && attempt < 4) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    return time(args, attempt + 1);
+  }
+  throw new Error(`node ${args.join(" ")} exited with ${run.status}: ${stderr.split("\n").find((line) => /Error/.test(line)) ?? stderr.trim().split("\n")[0]}`);
 }
 
 /** Difference of medians (arm − empty) and its spread over blocks. */
