@@ -92,6 +92,17 @@ describe("timeoutMs holds under garbage collection, for every vendor", () => {
   });
 });
 
+describe("a secret source that never answers", () => {
+  it("mindbody: a vault that hangs while the body is built → timeout at timeoutMs, nothing sent", async () => {
+    sandbox.resetRequestCounts();
+    const credentials = { ...sandbox.credentials.mindbody, password: () => new Promise<string>(() => {}) };
+    const { error, ms } = await settle(createTokenClient("mindbody", { baseUrl: sandbox.baseUrls.mindbody, credentials, timeoutMs: 300, retry: false }).issue());
+    expect(error).toMatchObject({ code: "timeout" });
+    expect(ms).toBeLessThan(3000);
+    expect(sandbox.requestCount("mindbody")).toBe(0);
+  });
+});
+
 describe("the vendor packages alone", () => {
   it("@tokenkit/genesys POST /oauth/token: the caller's signal ends it after a collection (AbortError with where)", async () => {
     sandbox.injectFault({ vendor: "genesys", operation: "issue", fault: "hang" });
