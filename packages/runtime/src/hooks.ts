@@ -14,10 +14,11 @@ export const encodeFormBody: SpecHook = ({ setCallDefaults }, keys) => {
 };
 
 /** Hook for text/plain success bodies: the generated types promise a string, which openapi-fetch's JSON parsing would reject. */
-export const readTextBody: SpecHook = ({ client }) =>
+export const readTextBody: SpecHook = ({ client }, keys) =>
   client.use({
-    async onResponse({ response, options }) {
-      if (options.parseAs !== "json" || !response.ok || !response.body || !/^text\/plain/i.test(response.headers.get("Content-Type") ?? "")) return undefined;
+    async onResponse({ request, schemaPath, response, options }) {
+      if (options.parseAs !== "json" || !response.ok || !response.body || !keys.includes(`${request.method} ${schemaPath}`)) return undefined;
+      if (!/^text\/plain/i.test(response.headers.get("Content-Type") ?? "")) return undefined;
       return new Response(JSON.stringify(await response.text()), response);
     },
   });
