@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { VENDOR_IDS, type Sandbox, type VendorId } from "../src/index.js";
 import { call, createFakeClock, startTestSandbox, type FakeClock, type Reply } from "./helpers.js";
 import { VENDOR_CALLS } from "./vendor-calls.js";
@@ -90,8 +90,9 @@ describe.each(VENDOR_IDS)("%s: every fault kind, over HTTP", (vendor) => {
     const [url, init] = calls.issueRequest(own);
     const pending = fetch(url, init);
     pending.catch(() => undefined);
+    // Arrived (on a loaded machine that can take a while), and still unanswered.
+    await vi.waitFor(() => expect(own.requestCount(vendor)).toBe(1), { timeout: 5000 });
     expect(await settlesWithin(pending, 300)).toBe("still waiting");
-    expect(own.requestCount(vendor)).toBe(1);
     expect(await settlesWithin(own.close(), 5_000)).toBe("settled");
     await expect(pending).rejects.toThrow("fetch failed");
   });
