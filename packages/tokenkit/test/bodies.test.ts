@@ -117,7 +117,8 @@ describe("TokenError.is", () => {
   it("recognises a TokenError from the CommonJS build in ESM code, and instanceof agrees", async () => {
     const require = createRequire(import.meta.url);
     const cjs = require("../dist/index.cjs") as typeof import("../src/index.js");
-    const esm = (await import("../dist/index.js")) as typeof import("../src/index.js");
+    // Loaded from dist at run time (a computed specifier): the typecheck runs before this package's build.
+    const esm = (await import(new URL("../dist/index.js", import.meta.url).href)) as typeof import("../src/index.js");
     expect(cjs.TokenError).not.toBe(esm.TokenError);
     const error = await rejection(cjs.createTokenClient("sftpgo", { baseUrl: "http://127.0.0.1:9", credentials: { username: "u", password: "p" }, retry: false }).issue());
     expect(esm.TokenError.is(error)).toBe(true);
