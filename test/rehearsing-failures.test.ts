@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAULT_KINDS } from "@tokenkit/sandbox";
+import { typeCheckFiles } from "@tokenkit/testkit/readme";
 import { transform } from "esbuild";
-import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -56,21 +56,6 @@ describe("README: Rehearsing failures", () => {
   });
 
   test("the examples type-check against the built types", () => {
-    const files = blocks.map((_, index) => path.join(dir, `example-${index + 1}.ts`));
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: ["node"],
-    });
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const where = diagnostic.file && diagnostic.start !== undefined ? `${path.basename(diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1} ` : "";
-      return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-    });
-    expect(problems).toEqual([]);
+    expect(typeCheckFiles(blocks.map((_, index) => path.join(dir, `example-${index + 1}.ts`)))).toEqual([]);
   });
 });
