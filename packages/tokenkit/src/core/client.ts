@@ -4,7 +4,7 @@ import type { Call, ErrorReader, RetryPolicy } from "./http.js";
 import { createRedactor } from "./redact.js";
 import { computeRefreshAt } from "./token.js";
 import type { ClientInternals } from "./source.js";
-import type { CallOptions, CommonClientOptions, Token, TokenEvent, TokenOperation, VendorId } from "./types.js";
+import type { CallOptions, CommonClientOptions, Token, TokenEvent, VendorId } from "./types.js";
 
 /** What an adapter gets from the facade to build its vendor clients. */
 export interface AdapterEnv {

@@ -160,7 +160,7 @@ function observe(call: Call, attempt: number, seen: Seen): SendOptions["fetch"] 
 
 /** One attempt: waits `delay` ms first (a backoff), then sends with the call's timeout and signal. */
 async function attempt(call: Call, expected: string, send: Send, delay: number, progress: Progress): Promise<Received> {
-  const { signal, redact } = call;
+  const { signal } = call;
   // One controller per attempt carries both the timeout (body included) and the caller's signal. It is
   // held here, and the vendor client races its exchange against it: the call ends on time whatever fetch does.
   const controller = new AbortController();
