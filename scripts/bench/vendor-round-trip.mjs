@@ -13,8 +13,10 @@ async function captureRequests(client) {
   const realFetch = globalThis.fetch;
   const captured = [];
   globalThis.fetch = async (input, init) => {
-    captured.push({ url: input.url, method: input.method, headers: [...input.headers], body: input.body ? await input.clone().text() : undefined });
-    return realFetch(input, init);
+    // The client may call fetch(url, init) or fetch(request, init): one Request reads either.
+    const request = new Request(input, init);
+    captured.push({ url: request.url, method: request.method, headers: [...request.headers], body: request.body ? await request.clone().text() : undefined });
+    return realFetch(request);
   };
   try {
     await client.issue();

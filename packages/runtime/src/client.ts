@@ -2,7 +2,7 @@ import * as openapiFetch from "openapi-fetch";
 import type { Client } from "openapi-fetch";
 import { describeTarget, RequestError } from "./errors.js";
 import { assertBaseUrl, assertInteger, assertKind, failOption } from "./options.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, transmit, type Exchange, type FetchLike } from "./transport.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, transmit, type Exchange, type FetchLike, type WireEvent } from "./transport.js";
 import type { BaseClientOptions, CallDefaults, ClientSpec, Security, VendorRuntime } from "./types.js";
 
 type CreateFetchClient = typeof openapiFetch.default;
@@ -10,13 +10,23 @@ type CreateFetchClient = typeof openapiFetch.default;
 // bundled CJS output follows) the default import is then the whole exports object. Unwrap it.
 const createFetchClient: CreateFetchClient =
   typeof openapiFetch.default === "function" ? openapiFetch.default : (openapiFetch.default as unknown as { default: CreateFetchClient }).default;
+const { defaultBodySerializer } = openapiFetch;
 
 // Tells the credential check in the transport which operation a request is for, whatever middleware did to it.
 const OPERATION_HEADER = "x-tokenkit-operation";
 
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
-type Init = Record<string, unknown> & { signal?: AbortSignal | null; fetch?: FetchLike; headers?: unknown };
+type Init = Record<string, unknown> & {
+  signal?: AbortSignal | null;
+  fetch?: FetchLike;
+  headers?: unknown;
+  observe?: (event: WireEvent) => void;
+  bodySerializer?: (body: unknown, headers?: unknown) => unknown;
+};
+
+// Each call's state, found from the per-call fetch that openapi-fetch hands its middleware.
+const exchanges = new WeakMap<Function, Exchange>();
 
 /** The caller's headers over an operation's default ones, with openapi-fetch's rules (null removes, arrays append). */
 function mergeHeaders(defaults: Readonly<Record<string, string>>, own: unknown): Headers {
@@ -100,17 +110,22 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
   }
 
   /** The fetch of one call: the credential check on the final request (after every middleware), then the transport. */
-  const createCallFetch =
-    (exchange: Exchange, signal: AbortSignal | undefined, callFetch: FetchLike | undefined): FetchLike =>
-    (request) => {
+  function createCallFetch(exchange: Exchange, signal: AbortSignal | undefined, init: Init): FetchLike {
+    const options = { fetch: init.fetch ?? customFetch, maxResponseBytes, observe: init.observe };
+    const callFetch: FetchLike = (request) => {
       if (request.headers.has(OPERATION_HEADER)) assertCredentials(request.headers);
-      // Resolve fetch at call time so a polyfill or test double installed later still applies.
-      return transmit(request, signal, exchange, { fetch: callFetch ?? customFetch ?? ((input, init) => fetch(input, init)), maxResponseBytes });
+      return transmit(request, signal, exchange, options);
     };
+    exchanges.set(callFetch, exchange);
+    return callFetch;
+  }
 
   const inner = createFetchClient<Paths>({ baseUrl, headers, redirect: "manual" });
   inner.use({
-    async onRequest({ request, schemaPath, options: { baseUrl: callBase } }) {
+    async onRequest({ request, schemaPath, options: { baseUrl: callBase, fetch: callFetch } }) {
+      // The first middleware sees the Request as openapi-fetch built it, with the serialized body.
+      const exchange = exchanges.get(callFetch);
+      if (exchange) exchange.built = request;
       const key = `${request.method} ${schemaPath}`;
       const security = operations[key] ?? spec.security;
       // A per-call `baseUrl` gets the same transport check as the client's (already checked: skipped).
@@ -146,16 +161,25 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
    */
   async function call(method: string, path: string, init: Init = {}): Promise<unknown> {
     const defaults = callDefaults.get(`${method} ${path}`);
-    const { signal: callerSignal, fetch: callFetch, ...rest } = defaults ? applyDefaults(defaults, init) : init;
+    const own = defaults ? applyDefaults(defaults, init) : init;
+    const { signal: callerSignal, fetch: _fetch, observe: _observe, ...rest } = own;
     const exchange: Exchange = { started: Date.now() };
+    if (rest.body !== undefined) {
+      // Kept, so the transport can send the body as it is rather than the Request's stream of it.
+      const serialize = rest.bodySerializer ?? defaultBodySerializer;
+      rest.bodySerializer = (body, headers) => (exchange.body = serialize(body, headers as never));
+    }
     const send = (inner as unknown as Record<string, (path: string, init: object) => Promise<unknown>>)[method]!;
-    if (!callerSignal && !timeoutMs) return send(path, { ...rest, fetch: createCallFetch(exchange, undefined, callFetch) });
+    if (!callerSignal && !timeoutMs) return send(path, { ...rest, fetch: createCallFetch(exchange, undefined, own) });
     const where = () => exchange.target ?? describeTarget(method, `${typeof rest.baseUrl === "string" ? rest.baseUrl : clientBase}${path}`);
     const stop = (code: "ERR_ABORTED" | "ERR_TIMEOUT", message: string, cause: unknown) =>
       new RequestError(message, { ...where(), code, elapsedMs: Date.now() - exchange.started, cause });
     if (callerSignal?.aborted) throw stop("ERR_ABORTED", "aborted by the caller's signal before it was sent", callerSignal.reason);
-    // Held here, strongly, for the whole call: this is the signal fetch itself gets.
+    // Held here, strongly, for the whole call: this is the signal fetch itself gets. Never the caller's
+    // own: fetch's Request follows a signal until it is garbage-collected, so a signal shared by many
+    // calls would gather listeners.
     const controller = new AbortController();
+    const { signal } = controller;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -167,7 +191,9 @@ export function createRuntimeClient<Paths extends {}>(options: BaseClientOptions
       callerSignal?.addEventListener("abort", onAbort);
       if (timeoutMs) timer = setTimeout(() => end(stop("ERR_TIMEOUT", `no complete response within ${timeoutMs} ms`, undefined)), timeoutMs);
     });
-    const pending = send(path, { ...rest, signal: controller.signal, fetch: createCallFetch(exchange, controller.signal, callFetch) });
+    // The signal goes to fetch alone: the Request openapi-fetch builds only carries the request to the
+    // transport, and one more signal following ours would be one more listener per call.
+    const pending = send(path, { ...rest, fetch: createCallFetch(exchange, signal, own) });
     try {
       return await Promise.race([pending, deadline]);
     } finally {

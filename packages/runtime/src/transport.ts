@@ -9,36 +9,75 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
 /** Same-origin redirects followed at most; more is a loop or a misconfiguration. */
 const MAX_REDIRECTS = 5;
 
-/** One exchange's state, shared by the transport and the deadline that races it. */
+/** What a per-call `observe` listener hears: each request as it goes out (redirect hops too), then its response's status. */
+export type WireEvent =
+  | (RequestTarget & { readonly type: "request" })
+  | (RequestTarget & { readonly type: "response"; readonly status: number; /** ms from sending to the response headers. */ readonly ms: number });
+
+/** One exchange's state, shared by the call, the transport and the deadline that races it. */
 export interface Exchange {
   readonly started: number;
   /** The request on the wire, once there is one (for messages). */
   target?: RequestTarget;
+  /** The Request openapi-fetch built for the call, as the first middleware saw it. */
+  built?: Request;
+  /** What the body serializer made of the call's body: the bytes {@link built} carries. */
+  body?: unknown;
 }
 
 /** What the transport needs besides the request. */
 export interface TransportOptions {
-  readonly fetch: FetchLike;
+  /** A fetch of the caller's; without one, the built-in fetch (looked up per request). */
+  readonly fetch: FetchLike | undefined;
   readonly maxResponseBytes: number;
+  readonly observe: ((event: WireEvent) => void) | undefined;
+}
+
+/** A body the built-in fetch can be given again as it is (a redirect may need it twice). */
+type PlainBody = string | URLSearchParams | ArrayBuffer | ArrayBufferView | null;
+
+const isPlainBody = (body: unknown): body is PlainBody =>
+  body === null || typeof body === "string" || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+
+// Request fields besides method, headers and body, with the value a Request has unless it was given one.
+// Only the ones set otherwise are passed on: some runtimes (workerd) reject fields they do not implement.
+const REQUEST_DEFAULTS = { credentials: "same-origin", cache: "default", mode: "cors", integrity: "", keepalive: false, referrerPolicy: "" } as const;
+
+/**
+ * Sends `request` through the built-in fetch as (url, init) with a body it can take as it is. A Request's
+ * body is a stream, which fetch would pipe through one more stream (and a redirect replay would tee):
+ * that costs more per call than the rest of the client together.
+ */
+function sendDirect(request: Request, body: PlainBody, signal: AbortSignal | undefined): Promise<Response> {
+  const init: Record<string, unknown> = { method: request.method, headers: request.headers, body, redirect: "manual" };
+  if (signal) init.signal = signal;
+  for (const key in REQUEST_DEFAULTS) {
+    const value = (request as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && value !== REQUEST_DEFAULTS[key as keyof typeof REQUEST_DEFAULTS]) init[key] = value;
+  }
+  return fetch(request.url, init as RequestInit);
 }
 
 function fail(exchange: Exchange, code: RequestErrorCode, message: string, extra: Partial<ConstructorParameters<typeof RequestError>[1]> = {}): never {
   throw new RequestError(message, { ...exchange.target!, code, elapsedMs: Date.now() - exchange.started, ...extra });
 }
 
-/** The request to send after a same-origin redirect: 303 (and 301/302 after a POST) turn into a body-less GET, as fetch does. */
-function redirectRequest(replay: Request, url: string, status: number): Request {
+/**
+ * The request to send after a same-origin redirect: 303 (and 301/302 after a POST) turn into a body-less
+ * GET, as fetch does. `body` is the body again when it is known; otherwise `replay` carries it.
+ */
+function redirectRequest(replay: Request, url: string, status: number, body: PlainBody | undefined): Request {
   const asGet = status === 303 ? replay.method !== "HEAD" : (status === 301 || status === 302) && replay.method === "POST";
   const headers = new Headers(replay.headers);
   if (asGet) for (const name of ["content-type", "content-length", "content-encoding", "content-language", "content-location"]) headers.delete(name);
   return new Request(url, {
     method: asGet ? "GET" : replay.method,
     headers,
-    body: asGet ? null : replay.body,
+    body: asGet ? null : (body ?? replay.body),
     redirect: "manual",
     credentials: replay.credentials,
     // A stream body needs this in Node's fetch.
-    ...(!asGet && replay.body ? { duplex: "half" } : {}),
+    ...(!asGet && body == null && replay.body ? { duplex: "half" } : {}),
   } as RequestInit);
 }
 
@@ -67,15 +106,24 @@ function limitBody(response: Response, maxBytes: number, tooLarge: () => Request
  * request's origin, so no credential ever reaches another; the body is read at most `maxResponseBytes`.
  */
 export async function transmit(first: Request, signal: AbortSignal | undefined, exchange: Exchange, options: TransportOptions): Promise<Response> {
+  const { fetch: customFetch, observe } = options;
   let request = first;
   exchange.target = describeTarget(request.method, request.url);
   const { origin } = exchange.target;
+  // The body as the serializer made it, when the request is still the one openapi-fetch built with it
+  // (a middleware may have replaced it); otherwise the Request's own stream is sent.
+  let body: PlainBody | undefined = !first.body ? null : first === exchange.built && isPlainBody(exchange.body) ? exchange.body : undefined;
   for (let hops = 0; ; hops++) {
-    // The body can be sent once; a copy is kept in case a 307/308 asks for it again.
-    const replay = request.body ? request.clone() : request;
+    const direct = !customFetch && body !== undefined;
+    // A stream body can be sent once; a copy is kept in case a 307/308 asks for it again.
+    const replay = direct || !request.body ? request : request.clone();
     let response: Response;
+    observe?.({ type: "request", ...exchange.target });
+    const sent = Date.now();
     try {
-      response = await options.fetch(request, signal ? { signal, redirect: "manual" } : { redirect: "manual" });
+      response = direct
+        ? await sendDirect(request, body!, signal)
+        : await (customFetch ?? ((input, init) => fetch(input, init)))(request, signal ? { signal, redirect: "manual" } : { redirect: "manual" });
     } catch (error) {
       // An abort is reported by the deadline racing this exchange, with its own reason.
       if (signal?.aborted) throw error;
@@ -83,6 +131,7 @@ export async function transmit(first: Request, signal: AbortSignal | undefined, 
       fail(exchange, "ERR_NETWORK", `the request failed: ${reason ?? String((error as Error)?.message ?? error)}`, { reason, cause: error });
     }
     const { status } = response;
+    observe?.({ type: "response", ...exchange.target, status, ms: Date.now() - sent });
     if (response.type === "opaqueredirect") {
       // A browser hides where a manual redirect points: it cannot be checked, so it is not followed.
       fail(exchange, "ERR_REDIRECT", "the server answered with a redirect, which is not followed (the browser hides its target)", { status });
@@ -103,7 +152,8 @@ export async function transmit(first: Request, signal: AbortSignal | undefined, 
         });
       }
       if (hops >= MAX_REDIRECTS) fail(exchange, "ERR_REDIRECT", `more than ${MAX_REDIRECTS} redirects`, { status });
-      request = redirectRequest(replay, next.href, status);
+      request = redirectRequest(replay, next.href, status, body);
+      if (!request.body) body = null;
       exchange.target = describeTarget(request.method, request.url);
       continue;
     }

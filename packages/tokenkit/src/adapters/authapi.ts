@@ -74,7 +74,7 @@ export const authapi: Adapter<"authapi", AuthapiTokenClientOptions> = {
     const bind = (operation: "issue" | "renew" | "revoke" | "createTokenClient") => bindCredentials({ vendor: "authapi", operation }, credentials, fields);
     const wireFor = (operation: "issue" | "renew" | "revoke") => {
       const bound = bind(operation);
-      return { client: createClient({ ...env.base, auth: { clientId: bound.clientId } }), bound };
+      return { client: createClient({ ...env.wire, auth: { clientId: bound.clientId } }), bound };
     };
     const wires = { issue: wireFor("issue"), renew: wireFor("renew"), revoke: wireFor("revoke") };
     const wireOf = (call: Call) => wires[call.operation as "issue" | "renew" | "revoke"].client;

@@ -55,11 +55,11 @@ export const genesys: Adapter<"genesys", GenesysTokenClientOptions> = {
       clientAuthentication,
     );
     // region, baseUrl and loginUrl are checked by @tokenkit/genesys.
-    const base = { ...env.base, region: options.region, loginUrl: options.loginUrl, clientAuthentication };
+    const genesysOptions = { region: options.region, loginUrl: options.loginUrl, clientAuthentication };
     const fields = ["clientId", "clientSecret"] as const;
-    const wire = createClient({ ...base, auth: bindCredentials({ vendor: "genesys", operation: "issue" }, credentials, fields) });
+    const wire = createClient({ ...env.wire, ...genesysOptions, auth: bindCredentials({ vendor: "genesys", operation: "issue" }, credentials, fields) });
     return {
-      api: createClient({ ...base, auth: { ...bindCredentials({ vendor: "genesys", operation: "createTokenClient" }, credentials, fields), accessToken: env.token } }),
+      api: createClient({ ...env.base, ...genesysOptions, auth: { ...bindCredentials({ vendor: "genesys", operation: "createTokenClient" }, credentials, fields), accessToken: env.token } }),
       operations: {
         async issue(call) {
           const received = await exchange(call, "200 with an access_token body", (init) =>

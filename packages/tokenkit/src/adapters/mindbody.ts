@@ -50,7 +50,7 @@ export const mindbody: Adapter<"mindbody", MindbodyTokenClientOptions> = {
     const bind = (operation: "issue" | "renew" | "revoke" | "createTokenClient") => bindCredentials({ vendor: "mindbody", operation }, credentials, fields);
     const wireFor = (operation: "issue" | "renew" | "revoke") => {
       const bound = bind(operation);
-      const client = createClient({ ...env.base, auth: { apiKey: bound.apiKey } });
+      const client = createClient({ ...env.wire, auth: { apiKey: bound.apiKey } });
       // siteId is a required header parameter of every operation: read per attempt.
       const readParams = async () => ({ path: { version }, header: { siteId: (await readSecret(bound.siteId))! } });
       return { client, bound, readParams };

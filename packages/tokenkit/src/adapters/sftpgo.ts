@@ -97,7 +97,7 @@ export const sftpgo: Adapter<"sftpgo", SftpgoTokenClientOptions> = {
     const user = audience === "user";
     const fields = ["username", "password", "otp"] as const;
     // Secret sources are called per request; only issue sends the credentials.
-    const wire = createClient({ ...env.base, auth: bindCredentials({ vendor: "sftpgo", operation: "issue" }, credentials, fields) });
+    const wire = createClient({ ...env.wire, auth: bindCredentials({ vendor: "sftpgo", operation: "issue" }, credentials, fields) });
     return {
       api: createClient({ ...env.base, auth: { ...bindCredentials({ vendor: "sftpgo", operation: "createTokenClient" }, credentials, fields), token: env.token } }),
       operations: {

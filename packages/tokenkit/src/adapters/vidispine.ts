@@ -38,7 +38,7 @@ export const vidispine: Adapter<"vidispine", VidispineTokenClientOptions> = {
     expectOption(env.reject, seconds === undefined || (Number.isInteger(seconds) && seconds > 0), "seconds", "a positive integer", seconds);
     expectOption(env.reject, autoRefresh === undefined || typeof autoRefresh === "boolean", "autoRefresh", "a boolean", autoRefresh);
     const fields = ["username", "password"] as const;
-    const wire = createClient({ ...env.base, auth: bindCredentials({ vendor: "vidispine", operation: "issue" }, credentials, fields) });
+    const wire = createClient({ ...env.wire, auth: bindCredentials({ vendor: "vidispine", operation: "issue" }, credentials, fields) });
     const auth = bindCredentials({ vendor: "vidispine", operation: "createTokenClient" }, credentials, fields);
     const query = { seconds, autoRefresh };
     return {

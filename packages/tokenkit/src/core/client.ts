@@ -17,6 +17,11 @@ export interface AdapterEnv {
     readonly timeoutMs: number;
     readonly maxResponseBytes: number | undefined;
   };
+  /**
+   * The options of the vendor clients the token operations call through: `base` without a timeout of
+   * its own, as each attempt already has the facade's (one deadline per attempt, not two).
+   */
+  readonly wire: Omit<AdapterEnv["base"], "timeoutMs">;
   /** The api client's token provider: the token this client issued or renewed last, or a new one. */
   readonly token: () => Promise<string>;
   /** The Token behind {@link AdapterEnv.token}. */
@@ -138,8 +143,10 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
 
   let built: ReturnType<Adapter<V, O>["setup"]>;
   try {
+    const wire = { baseUrl: options.baseUrl, fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp, maxResponseBytes };
     built = adapter.setup(options, {
-      base: { baseUrl: options.baseUrl, fetch: options.fetch, allowInsecureHttp: options.allowInsecureHttp, timeoutMs, maxResponseBytes },
+      base: { ...wire, timeoutMs },
+      wire,
       current,
       token: () => current().then((token) => token.accessToken),
       reject,
@@ -172,7 +179,7 @@ export function buildClient<V extends VendorId, O extends CommonClientOptions>(a
           refuse(`expected a ${id} Token from issue() or renew(); received ${isObject(token) ? "another object" : describe(token, true)}`);
         }
         const redactCall = token ? createRedactor([...secrets, token.accessToken]) : redact;
-        const call: Call = { vendor: id, operation: name, timeoutMs, retry, signal, redact: redactCall, readError: adapter.readError, emit, fetch: options.fetch };
+        const call: Call = { vendor: id, operation: name, timeoutMs, retry, signal, redact: redactCall, readError: adapter.readError, emit };
         const result = await operation(call, token);
         if (name === "issue" || name === "renew") emit({ type: name === "issue" ? "issued" : "renewed", vendor: id, operation: name, expiresAt: (result as Token<V>).expiresAt });
         else if (name === "revoke") emit({ type: "revoked", vendor: id, operation: name });

@@ -1,7 +1,7 @@
 import { isObject } from "./check.js";
 import { createError, mapStatusToCode, TokenError, type Site, type TokenErrorDetails } from "./errors.js";
 import { excerpt, type Redactor } from "./redact.js";
-import { RequestError } from "@tokenkit/runtime";
+import { RequestError, type WireEvent } from "@tokenkit/runtime";
 import type { TokenEvent, TokenOperation, VendorId } from "./types.js";
 
 /** What a vendor adapter reads out of an error response. */
@@ -35,8 +35,6 @@ export interface Call extends Site {
   readonly readError: ErrorReader | undefined;
   /** The client's `onEvent`, never throwing. */
   readonly emit: (event: TokenEvent) => void;
-  /** The caller's fetch, if any (the vendor client's transport rules apply to it too). */
-  readonly fetch: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /** What an openapi-fetch call with `parseAs: "text"` gives back. */
@@ -50,8 +48,8 @@ export interface Sent {
 export type SendOptions = {
   readonly signal: AbortSignal;
   readonly parseAs: "text";
-  /** Observes each request on the wire (redirect hops included) for `onEvent`; the vendor client's transport rules still apply. */
-  readonly fetch: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** Hears each request on the wire (redirect hops included) and its response, for `onEvent` and messages. */
+  readonly observe: (event: WireEvent) => void;
 };
 
 /** Sends one attempt of an operation through the vendor client. */
@@ -142,19 +140,15 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
 }
 
-/** A fetch that notes where each request of an attempt goes (for messages) and reports it to `onEvent`. */
-function observe(call: Call, attempt: number, seen: Seen): SendOptions["fetch"] {
+/** A wire listener that notes where each request of an attempt goes (for messages) and reports it to `onEvent`. */
+function observe(call: Call, attempt: number, seen: Seen): SendOptions["observe"] {
   const { vendor, operation, emit } = call;
-  const fetchImpl = call.fetch ?? ((input: Request, init?: RequestInit) => fetch(input, init));
-  return async (request, init) => {
-    const { origin, pathname: path } = new URL(request.url);
-    const { method } = request;
-    seen.target = `${method} ${origin}${path}`;
-    emit({ type: "request", vendor, operation, attempt, method, origin, path });
-    const sent = Date.now();
-    const response = await fetchImpl(request, init);
-    emit({ type: "response", vendor, operation, attempt, method, origin, path, status: response.status, ms: Date.now() - sent });
-    return response;
+  return (event) => {
+    const { method, origin, path } = event;
+    if (event.type === "request") {
+      seen.target = `${method} ${origin}${path}`;
+      emit({ type: "request", vendor, operation, attempt, method, origin, path });
+    } else emit({ type: "response", vendor, operation, attempt, method, origin, path, status: event.status, ms: event.ms });
   };
 }
 
@@ -186,7 +180,7 @@ async function attempt(call: Call, expected: string, send: Send, delay: number, 
     // openapi-fetch reads the body: as text on a 2xx, parsed as JSON (when it is) otherwise.
     // The vendor client races its own exchange; this race also bounds what an adapter awaits before it
     // (a credential read from a secret source, say).
-    const sending = send({ signal: controller.signal, parseAs: "text", fetch: observe(call, progress.attempt, seen) });
+    const sending = send({ signal: controller.signal, parseAs: "text", observe: observe(call, progress.attempt, seen) });
     sending.catch(() => {});
     const { response, data, error } = await Promise.race([sending, whenAborted(controller.signal)]);
     const received: Received = {
