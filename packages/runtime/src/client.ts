@@ -1,5 +1,5 @@
 import * as openapiFetch from "openapi-fetch";
-import type { Client } from "openapi-fetch";
+import { defaultBodySerializer, type Client } from "openapi-fetch";
 import { describeTarget, RequestError } from "./errors.js";
 import { assertBaseUrl, assertInteger, assertKind, failOption } from "./options.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, transmit, type Exchange, type FetchLike, type WireEvent } from "./transport.js";
@@ -10,7 +10,6 @@ type CreateFetchClient = typeof openapiFetch.default;
 // bundled CJS output follows) the default import is then the whole exports object. Unwrap it.
 const createFetchClient: CreateFetchClient =
   typeof openapiFetch.default === "function" ? openapiFetch.default : (openapiFetch.default as unknown as { default: CreateFetchClient }).default;
-const { defaultBodySerializer } = openapiFetch;
 
 // Tells the credential check in the transport which operation a request is for, whatever middleware did to it.
 const OPERATION_HEADER = "x-tokenkit-operation";
