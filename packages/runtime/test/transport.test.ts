@@ -3,16 +3,12 @@
 // no plain value, goes as a Request. Either way the right bytes arrive, a 307 sends them again, and a
 // signal shared by many calls gathers no listeners.
 import { getEventListeners } from "node:events";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startServer, type LocalServer } from "@tokenkit/testkit/server";
+import { beforeEach, describe, expect, test } from "vitest";
+import { useServer } from "@tokenkit/testkit/server";
 import type { WireEvent } from "../src/index.js";
 import { API_KEY, createTestClient } from "./fixture.js";
 
-let api: LocalServer;
-beforeAll(async () => {
-  api = await startServer();
-});
-afterAll(() => api.close());
+const api = useServer();
 beforeEach(() => {
   api.received.length = 0;
   api.respond((request) => (request.path === "/r/start" ? { status: 307, headers: { Location: "/r/next" } } : { json: { ok: true } }));
